@@ -1,0 +1,1 @@
+//! Corral's wire API between the CLI, the schedulers and the agents. Not built yet (issue 5).
