@@ -61,7 +61,9 @@ impl ClusterState {
     }
 
     pub fn node_by_name(&self, name: &str) -> Option<&Node> {
-        self.node_by_name.get(name).and_then(|id| self.nodes.get(id))
+        self.node_by_name
+            .get(name)
+            .and_then(|id| self.nodes.get(id))
     }
 
     pub fn jobs(&self) -> impl Iterator<Item = &Job> + '_ {

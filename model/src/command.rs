@@ -10,6 +10,9 @@ use crate::node::{GpuHealth, NodeSpec, NodeState};
 use crate::spec::JobSpec;
 use serde::{Deserialize, Serialize};
 
+// A submit carries a whole `JobSpec`; commands are applied one at a time and never stored in bulk
+// in memory, so boxing it would only add an allocation per command.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
@@ -85,8 +88,13 @@ pub struct PreemptOrder {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "applied", rename_all = "snake_case")]
 pub enum Applied {
-    Submitted { jobs: Vec<JobId>, duplicate: bool },
-    NodeRegistered { node: NodeId },
+    Submitted {
+        jobs: Vec<JobId>,
+        duplicate: bool,
+    },
+    NodeRegistered {
+        node: NodeId,
+    },
     Plan(PlanReport),
     /// The command changed what it said it would.
     Done,

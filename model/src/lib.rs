@@ -10,6 +10,7 @@ pub mod ids;
 pub mod invariants;
 pub mod job;
 pub mod node;
+pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod state_machine;

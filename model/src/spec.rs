@@ -194,7 +194,10 @@ pub enum Export {
     /// `NONE`: nothing from the submitter's environment.
     None,
     /// `ALL,NAME=value,...`, or a list of names to pass (`NAME` alone takes the submitter's value).
-    Vars { include_all: bool, vars: Vec<ExportVar> },
+    Vars {
+        include_all: bool,
+        vars: Vec<ExportVar>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,21 +12,50 @@ use std::collections::BTreeSet;
 
 #[derive(Clone, Debug)]
 enum Step {
-    Submit { nodes: u32, gpus: u32 },
+    Submit {
+        nodes: u32,
+        gpus: u32,
+    },
     /// Start job `job % count` on GPUs chosen from `gpus` (maybe conflicting, maybe bogus).
-    Start { job: u64, node: u32, gpus: Vec<u32>, second_node: Option<u32> },
-    End { job: u64, outcome: u8 },
-    Cancel { job: u64 },
-    Lose { node: u32 },
-    Back { node: u32 },
-    Preempt { job: u64 },
+    Start {
+        job: u64,
+        node: u32,
+        gpus: Vec<u32>,
+        second_node: Option<u32>,
+    },
+    End {
+        job: u64,
+        outcome: u8,
+    },
+    Cancel {
+        job: u64,
+    },
+    Lose {
+        node: u32,
+    },
+    Back {
+        node: u32,
+    },
+    Preempt {
+        job: u64,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (1u32..=2, 0u32..=4).prop_map(|(nodes, gpus)| Step::Submit { nodes, gpus }),
-        (any::<u64>(), 0u32..4, prop::collection::vec(0u32..9, 0..5), prop::option::of(0u32..4))
-            .prop_map(|(job, node, gpus, second_node)| Step::Start { job, node, gpus, second_node }),
+        (
+            any::<u64>(),
+            0u32..4,
+            prop::collection::vec(0u32..9, 0..5),
+            prop::option::of(0u32..4)
+        )
+            .prop_map(|(job, node, gpus, second_node)| Step::Start {
+                job,
+                node,
+                gpus,
+                second_node
+            }),
         (any::<u64>(), 0u8..4).prop_map(|(job, outcome)| Step::End { job, outcome }),
         any::<u64>().prop_map(|job| Step::Cancel { job }),
         (0u32..4).prop_map(|node| Step::Lose { node }),
@@ -48,7 +77,12 @@ fn command(state: &ClusterState, step: &Step) -> Option<Command> {
             spec: gpu_job(*nodes, *gpus),
             client_request_id: None,
         }),
-        Step::Start { job, node, gpus, second_node } => {
+        Step::Start {
+            job,
+            node,
+            gpus,
+            second_node,
+        } => {
             let job = pick(state, *job)?;
             let mut parts = vec![part(*node, gpus, 1)];
             if let Some(second) = second_node {
@@ -59,18 +93,33 @@ fn command(state: &ClusterState, step: &Step) -> Option<Command> {
         Step::End { job, outcome } => Command::JobEnded {
             job: pick(state, *job)?,
             status: ExitStatus {
-                outcome: [Outcome::Success, Outcome::Failure, Outcome::OutOfMemory, Outcome::Killed][*outcome as usize],
+                outcome: [
+                    Outcome::Success,
+                    Outcome::Failure,
+                    Outcome::OutOfMemory,
+                    Outcome::Killed,
+                ][*outcome as usize],
                 exit_code: Some(i32::from(*outcome)),
                 signal: None,
             },
         },
-        Step::Cancel { job } => Command::Cancel { job: pick(state, *job)?, by: "u".into() },
-        Step::Lose { node } => Command::NodeLost { node: NodeId(*node), reason: "lost".into() },
+        Step::Cancel { job } => Command::Cancel {
+            job: pick(state, *job)?,
+            by: "u".into(),
+        },
+        Step::Lose { node } => Command::NodeLost {
+            node: NodeId(*node),
+            reason: "lost".into(),
+        },
         Step::Back { node } => Command::RegisterNode(common::node(&format!("n{node}"), 4)),
         Step::Preempt { job } => {
             let victim = pick(state, *job)?;
             Command::CommitPlan(PlanCommit {
-                preemptions: vec![PreemptOrder { victim, by: victim, requeue: true }],
+                preemptions: vec![PreemptOrder {
+                    victim,
+                    by: victim,
+                    requeue: true,
+                }],
                 starts: vec![],
             })
         }
@@ -81,7 +130,9 @@ fn run(steps: &[Step]) -> (ClusterState, BTreeSet<JobId>) {
     let mut state = cluster(&[("n0", 4), ("n1", 4), ("n2", 4), ("n3", 4)]);
     let mut acknowledged = BTreeSet::new();
     for (t, step) in steps.iter().enumerate() {
-        let Some(cmd) = command(&state, step) else { continue };
+        let Some(cmd) = command(&state, step) else {
+            continue;
+        };
         let before = state.clone();
         match state.apply(t as u64, cmd) {
             Ok(Applied::Submitted { jobs, .. }) => {
@@ -92,9 +143,19 @@ fn run(steps: &[Step]) -> (ClusterState, BTreeSet<JobId>) {
             Ok(_) => {}
             Err(_) => {
                 let mut expected = before;
-                expected.apply(t as u64, Command::SetPolicy { source: String::new() }).ok();
+                expected
+                    .apply(
+                        t as u64,
+                        Command::SetPolicy {
+                            source: String::new(),
+                        },
+                    )
+                    .ok();
                 // A refused command changes nothing but the clock.
-                assert_eq!(state.jobs().collect::<Vec<_>>(), expected.jobs().collect::<Vec<_>>());
+                assert_eq!(
+                    state.jobs().collect::<Vec<_>>(),
+                    expected.jobs().collect::<Vec<_>>()
+                );
             }
         }
         check_all(&state).unwrap();

@@ -12,9 +12,25 @@ const ALLOWED_INTERNAL: &[(&str, &[&str])] = &[
     ("corral-policies", &["corral-model"]),
     ("corral-raft", &["corral-model"]),
     ("corral-proto", &["corral-model"]),
-    ("corral-scheduler", &["corral-model", "corral-policies", "corral-raft", "corral-proto"]),
+    (
+        "corral-scheduler",
+        &[
+            "corral-model",
+            "corral-policies",
+            "corral-raft",
+            "corral-proto",
+        ],
+    ),
     ("corral-agent", &["corral-model", "corral-proto"]),
-    ("corral-ctl", &["corral-proto", "corral-model", "corral-simulations", "corral-policies"]),
+    (
+        "corral-ctl",
+        &[
+            "corral-proto",
+            "corral-model",
+            "corral-simulations",
+            "corral-policies",
+        ],
+    ),
     ("corral-simulations", &["corral-model", "corral-policies"]),
 ];
 
@@ -24,7 +40,15 @@ const MODEL_THIRD_PARTY: &[&str] = &["serde", "thiserror"];
 const POLICIES_THIRD_PARTY: &[&str] = &["serde", "thiserror", "toml"];
 /// Never anywhere below `model` or `policies`: async runtimes, logging, clocks, randomness.
 const IMPURE: &[&str] = &[
-    "tokio", "async-std", "futures", "log", "tracing", "chrono", "time", "rand", "getrandom",
+    "tokio",
+    "async-std",
+    "futures",
+    "log",
+    "tracing",
+    "chrono",
+    "time",
+    "rand",
+    "getrandom",
 ];
 
 struct Graph {
@@ -40,7 +64,11 @@ fn metadata() -> Graph {
         .current_dir(root)
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
     let name_of: BTreeMap<&str, &str> = meta["packages"]
         .as_array()
@@ -70,7 +98,9 @@ fn metadata() -> Graph {
             })
             .map(|d| name_of[d["pkg"].as_str().unwrap()].to_string())
             .collect();
-        deps.entry(name).or_insert_with(BTreeSet::new).extend(normal);
+        deps.entry(name)
+            .or_insert_with(BTreeSet::new)
+            .extend(normal);
     }
     Graph { deps, members }
 }
@@ -110,7 +140,10 @@ fn workspace_crates_depend_only_on_what_design_allows() {
 #[test]
 fn the_pure_crates_use_only_their_listed_third_party_crates() {
     let graph = metadata();
-    for (krate, listed) in [("corral-model", MODEL_THIRD_PARTY), ("corral-policies", POLICIES_THIRD_PARTY)] {
+    for (krate, listed) in [
+        ("corral-model", MODEL_THIRD_PARTY),
+        ("corral-policies", POLICIES_THIRD_PARTY),
+    ] {
         for dep in &graph.deps[krate] {
             assert!(
                 graph.members.contains(dep) || listed.contains(&dep.as_str()),

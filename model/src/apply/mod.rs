@@ -2,9 +2,9 @@
 //! the command and the `now_secs` it is given. A command that fails changes nothing.
 
 mod end;
-mod resources;
 mod nodes;
 mod plan;
+mod resources;
 mod submit;
 
 use crate::cluster::ClusterState;

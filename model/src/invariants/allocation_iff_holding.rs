@@ -9,7 +9,11 @@ pub fn check(state: &ClusterState) -> Result<(), String> {
                 "job {} is {} and {} an allocation",
                 job.id,
                 job.state,
-                if job.allocation.is_some() { "has" } else { "lacks" }
+                if job.allocation.is_some() {
+                    "has"
+                } else {
+                    "lacks"
+                }
             ));
         }
     }

@@ -20,7 +20,10 @@ pub fn check(state: &ClusterState) -> Result<(), String> {
         let used_mem = mem.get(&node.id).copied().unwrap_or(0);
         let on_node = jobs.remove(&node.id).unwrap_or_default();
         if used_cpus != node.usage.cpus || used_mem != node.usage.mem_mib {
-            return Err(format!("node {}: usage differs from its allocations", node.id));
+            return Err(format!(
+                "node {}: usage differs from its allocations",
+                node.id
+            ));
         }
         if used_cpus > node.spec.cpus || used_mem > node.spec.mem_mib {
             return Err(format!(
@@ -29,7 +32,10 @@ pub fn check(state: &ClusterState) -> Result<(), String> {
             ));
         }
         if on_node != node.usage.jobs {
-            return Err(format!("node {}: job list differs from allocations", node.id));
+            return Err(format!(
+                "node {}: job list differs from allocations",
+                node.id
+            ));
         }
         if node.usage.exclusive_owner.is_some() && on_node.len() > 1 {
             return Err(format!("node {}: an exclusive job shares it", node.id));

@@ -1,0 +1,4 @@
+//! One module per `corral` command.
+
+pub mod not_built;
+pub mod submit;

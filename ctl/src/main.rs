@@ -1,0 +1,36 @@
+//! `corral`: the command-line tool. Each command lives in its own module under `cmd/`; this file
+//! only parses the command line and dispatches.
+
+mod cmd;
+mod human;
+mod job_table;
+mod table;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "corral",
+    version,
+    about = "Corral: a Slurm-class scheduler for GPU clusters"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Submit(cmd::submit::SubmitArgs),
+    #[command(flatten)]
+    NotBuilt(cmd::not_built::NotBuilt),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Submit(args) => cmd::submit::run(args),
+        Command::NotBuilt(command) => command.run(),
+    }
+}

@@ -1,0 +1,7 @@
+#!/bin/bash
+#SBATCH -J service
+#SBATCH -t UNLIMITED
+#SBATCH -p long
+#SBATCH --no-requeue
+
+./serve_forever
