@@ -1,0 +1,96 @@
+//! Limits per user, account (with its sub-accounts) and QoS on what runs at once: GPUs held and
+//! running jobs. Counted once at the start of a pass and updated as the pass starts jobs.
+
+use super::reason::{PendingReason, ReasonCode};
+use crate::config::{Limits, Policy};
+use corral_model::{ClusterState, Job};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Default)]
+struct Use {
+    gpus: u64,
+    jobs: u64,
+}
+
+/// Running use by user, by account and by QoS.
+#[derive(Default)]
+pub struct LimitCounts {
+    users: BTreeMap<String, Use>,
+    accounts: BTreeMap<String, Use>,
+    qos: BTreeMap<String, Use>,
+}
+
+impl LimitCounts {
+    pub fn of(state: &ClusterState, policy: &Policy, qos_of: impl Fn(&Job) -> String) -> Self {
+        let mut counts = LimitCounts::default();
+        for job in state.jobs().filter(|j| j.state.holds_resources()) {
+            counts.add(job, policy, &qos_of(job));
+        }
+        counts
+    }
+
+    pub fn add(&mut self, job: &Job, policy: &Policy, qos: &str) {
+        let gpus = job.gpu_count();
+        let bump = |u: &mut Use| {
+            u.gpus += gpus;
+            u.jobs += 1;
+        };
+        bump(self.users.entry(job.user.clone()).or_default());
+        for account in policy.account_chain(&job.account) {
+            bump(self.accounts.entry(account.to_string()).or_default());
+        }
+        bump(self.qos.entry(qos.to_string()).or_default());
+    }
+
+    /// `Err` with the first limit that starting `job` would break.
+    pub fn check(&self, job: &Job, policy: &Policy, qos: &str) -> Result<(), PendingReason> {
+        let gpus = job.shape.min_total_gpus();
+        let user_limits = policy.user_limits(&job.user);
+        let current = self.users.get(&job.user).copied().unwrap_or_default();
+        within(&user_limits, current, gpus, || format!("user {}", job.user))?;
+        for account in policy.account_chain(&job.account) {
+            if let Some(a) = policy.accounts.get(account) {
+                let current = self.accounts.get(account).copied().unwrap_or_default();
+                within(&a.limits, current, gpus, || format!("account {account}"))?;
+            }
+        }
+        if let Some(q) = policy.qos.get(qos) {
+            let current = self.qos.get(qos).copied().unwrap_or_default();
+            within(&q.limits, current, gpus, || format!("QoS {qos}"))?;
+        }
+        Ok(())
+    }
+}
+
+fn within(
+    limits: &Limits,
+    current: Use,
+    gpus: u64,
+    who: impl Fn() -> String,
+) -> Result<(), PendingReason> {
+    if let Some(max) = limits.max_gpus {
+        if current.gpus + gpus > u64::from(max) {
+            return Err(PendingReason::new(
+                ReasonCode::Limit,
+                format!(
+                    "{} holds {} GPUs; {gpus} more would pass its max_gpus of {max}",
+                    who(),
+                    current.gpus
+                ),
+            ));
+        }
+    }
+    if let Some(max) = limits.max_running_jobs {
+        if current.jobs + 1 > u64::from(max) {
+            return Err(PendingReason::new(
+                ReasonCode::Limit,
+                format!(
+                    "{} runs {} jobs, its max_running_jobs is {max}",
+                    who(),
+                    current.jobs
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

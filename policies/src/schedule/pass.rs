@@ -1,0 +1,347 @@
+//! The state of one scheduling pass and its walk over the queue. See `schedule` for the steps.
+
+use super::capacity::Capacity;
+use super::eligibility::{self, ArrayCounts};
+use super::limits::LimitCounts;
+use super::order::{ordered_queue, Candidate};
+use super::placement::{describe_need, place};
+use super::plan::{Plan, Preemption, Reservation};
+use super::preempt::{self, Victim};
+use super::reason::{PendingReason, ReasonCode};
+use super::resolve::{partition_of, qos_of, time_limit_secs};
+use super::selector::partition_nodes;
+use super::timeline::{earliest_start, sort_releases, Release};
+use super::View;
+use crate::config::Policy;
+use corral_model::{Allocation, Job, JobState, NodeId, StartOrder};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+pub struct Pass<'a> {
+    view: &'a View<'a>,
+    policy: &'a Policy,
+    now: u64,
+    capacity: Capacity<'a>,
+    arrays: ArrayCounts,
+    limits: LimitCounts,
+    nodes_of: Rc<BTreeMap<String, Vec<NodeId>>>,
+    /// When running jobs (and jobs started in this pass) release their GPUs.
+    releases: Vec<Release>,
+    /// COMPLETING jobs: about to release.
+    ending: Vec<Release>,
+    victims: Vec<Victim<'a>>,
+    /// Shapes that failed to fit now, with the earliest end that failed: an identical job that
+    /// would end no earlier fails too (resources only shrink during a pass).
+    failed: BTreeMap<FailKey, (u64, String)>,
+    reservations_made: u32,
+    blocked_seen: bool,
+    tested_after_block: u32,
+    plan: Plan,
+}
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct FailKey {
+    partition: String,
+    shape: String,
+    filters: String,
+}
+
+impl<'a> Pass<'a> {
+    pub fn new(view: &'a View<'a>, policy: &'a Policy, now: u64) -> Pass<'a> {
+        let cluster = view.cluster;
+        let qos_name = |j: &Job| {
+            qos_of(j, policy)
+                .map(|q| q.name.clone())
+                .unwrap_or_default()
+        };
+        let mut releases = Vec::new();
+        let mut ending = Vec::new();
+        let mut victims = Vec::new();
+        for job in cluster.jobs().filter(|j| j.state.holds_resources()) {
+            let Some(allocation) = job.allocation.clone() else {
+                continue;
+            };
+            let limit = partition_of(job, policy)
+                .map(|p| time_limit_secs(job, p))
+                .unwrap_or(super::UNLIMITED_SECS);
+            let expected_end = job.start_secs.unwrap_or(now).saturating_add(limit).max(now);
+            let release = Release {
+                at_secs: if job.state == JobState::Completing {
+                    now
+                } else {
+                    expected_end
+                },
+                job: job.id,
+                allocation,
+                exclusive: job.shape.exclusive,
+            };
+            if job.state == JobState::Completing {
+                ending.push(release);
+            } else {
+                releases.push(release);
+                if let Ok(qos) = qos_of(job, policy) {
+                    victims.push(Victim { job, qos });
+                }
+            }
+        }
+        sort_releases(&mut releases);
+        Pass {
+            view,
+            policy,
+            now,
+            capacity: Capacity::of(cluster),
+            arrays: ArrayCounts::of(cluster),
+            limits: LimitCounts::of(cluster, policy, qos_name),
+            nodes_of: Rc::new(partition_nodes(cluster, policy)),
+            releases,
+            ending,
+            victims,
+            failed: BTreeMap::new(),
+            reservations_made: 0,
+            blocked_seen: false,
+            tested_after_block: 0,
+            plan: Plan::default(),
+        }
+    }
+
+    pub fn run(mut self) -> Plan {
+        self.mark_timeouts();
+        let queue = ordered_queue(self.view, self.policy, self.now, &mut self.plan.pending);
+        let max_considered = self.policy.scheduler.max_jobs_considered as usize;
+        for (position, candidate) in queue.iter().enumerate() {
+            if position >= max_considered {
+                let reason = PendingReason::new(
+                    ReasonCode::NotConsidered,
+                    format!(
+                        "position {} in the queue; a pass considers the first {max_considered}",
+                        position + 1
+                    ),
+                );
+                self.pend(candidate.job, reason, position);
+                continue;
+            }
+            if let Err(reason) = self.consider(candidate) {
+                self.pend(candidate.job, reason, position);
+            }
+        }
+        self.plan
+    }
+
+    fn pend(&mut self, job: &Job, mut reason: PendingReason, ahead: usize) {
+        reason.ahead = ahead as u32;
+        self.plan.pending.insert(job.id, reason);
+    }
+
+    fn mark_timeouts(&mut self) {
+        for job in self.view.cluster.jobs_in(JobState::Running) {
+            let Ok(partition) = partition_of(job, self.policy) else {
+                continue;
+            };
+            let limit = time_limit_secs(job, partition);
+            if job
+                .start_secs
+                .is_some_and(|s| s.saturating_add(limit) <= self.now)
+            {
+                self.plan.timed_out.push(job.id);
+            }
+        }
+    }
+
+    /// Starts, preempts for, or reserves for one job; `Err` says why it stays pending.
+    fn consider(&mut self, c: &Candidate<'a>) -> Result<(), PendingReason> {
+        let job = c.job;
+        eligibility::check(job, self.view.cluster, &self.arrays, self.now)?;
+        self.limits.check(job, self.policy, &c.qos.name)?;
+        let backfill = &self.policy.backfill;
+        if self.blocked_seen {
+            if !backfill.enabled {
+                return Err(PendingReason::new(
+                    ReasonCode::Priority,
+                    "a job of higher priority is waiting for resources and backfill is off",
+                ));
+            }
+            self.tested_after_block += 1;
+            if self.tested_after_block > backfill.max_jobs_tested {
+                return Err(PendingReason::new(
+                    ReasonCode::Priority,
+                    format!(
+                        "backfill tests {} jobs behind the first blocked one per pass",
+                        backfill.max_jobs_tested
+                    ),
+                ));
+            }
+        }
+        let nodes_of = Rc::clone(&self.nodes_of);
+        let nodes = candidate_nodes(&nodes_of, self.view.cluster, c);
+        if nodes.is_empty() {
+            return Err(PendingReason::new(
+                ReasonCode::NeverFits,
+                format!(
+                    "no node of partition {} matches its node list and exclusions",
+                    c.partition.name
+                ),
+            ));
+        }
+        let end = self.now.saturating_add(c.limit_secs);
+        let key = fail_key(job, &c.partition.name);
+        let known_failure = self
+            .failed
+            .get(&key)
+            .filter(|(failed_end, _)| end >= *failed_end)
+            .map(|(_, d)| d.clone());
+        let attempt = match known_failure {
+            Some(detail) => Err(detail),
+            None => place(&self.capacity, job, &nodes, end),
+        };
+        match attempt {
+            Ok(allocation) => {
+                self.start(c, allocation);
+                Ok(())
+            }
+            Err(detail) => {
+                let entry = self.failed.entry(key).or_insert((end, detail.clone()));
+                entry.0 = entry.0.min(end);
+                self.blocked(c, &nodes, end, detail)
+            }
+        }
+    }
+
+    fn start(&mut self, c: &Candidate<'a>, allocation: Allocation) {
+        let job = c.job;
+        self.capacity.take(&allocation, job.shape.exclusive);
+        self.limits.add(job, self.policy, &c.qos.name);
+        self.arrays.started(job);
+        let release = Release {
+            at_secs: self.now.saturating_add(c.limit_secs),
+            job: job.id,
+            allocation: allocation.clone(),
+            exclusive: job.shape.exclusive,
+        };
+        let at = self
+            .releases
+            .partition_point(|r| (r.at_secs, r.job) < (release.at_secs, release.job));
+        self.releases.insert(at, release);
+        self.plan.starts.push(StartOrder {
+            job: job.id,
+            allocation,
+        });
+    }
+
+    /// The job does not fit now: wait for ending jobs, preempt, or reserve.
+    fn blocked(
+        &mut self,
+        c: &Candidate<'a>,
+        nodes: &[NodeId],
+        end: u64,
+        detail: String,
+    ) -> Result<(), PendingReason> {
+        let job = c.job;
+        if !super::selector::could_ever_fit(self.view.cluster, job, nodes) {
+            return Err(PendingReason::new(
+                ReasonCode::NeverFits,
+                format!(
+                    "needs {}; no node of partition {} has that much even when idle",
+                    describe_need(&job.shape),
+                    c.partition.name
+                ),
+            ));
+        }
+        if !c.qos.preempt.is_empty() {
+            if preempt::fits_after_ending(&self.capacity, &self.ending, job, nodes, end) {
+                return Err(PendingReason::new(
+                    ReasonCode::Preempting,
+                    "waiting for jobs that are ending to release their GPUs",
+                ));
+            }
+            let victims = preempt::candidates(c.qos, &self.victims, self.now);
+            if let Some(choice) = preempt::choose(&self.capacity, job, nodes, end, &victims) {
+                let ids: Vec<_> = choice.victims.iter().map(|v| v.0).collect();
+                for (victim, requeue, grace_secs) in choice.victims {
+                    self.plan.preemptions.push(Preemption {
+                        victim,
+                        by: job.id,
+                        requeue,
+                        grace_secs,
+                    });
+                }
+                self.victims.retain(|v| !ids.contains(&v.job.id));
+                self.capacity.reserve(&choice.allocation, self.now);
+                return Err(PendingReason::new(
+                    ReasonCode::Preempting,
+                    format!("preempting job(s) {}", super::reason::job_list(&ids)),
+                ));
+            }
+        }
+        let first_block = !self.blocked_seen;
+        self.blocked_seen = true;
+        let backfill = &self.policy.backfill;
+        if backfill.enabled && self.reservations_made < backfill.reservations {
+            let horizon = self.now.saturating_add(backfill.window_secs);
+            if let Some((at, allocation)) = earliest_start(
+                &self.capacity,
+                &self.releases,
+                job,
+                nodes,
+                c.limit_secs,
+                horizon,
+            ) {
+                self.reservations_made += 1;
+                self.capacity.reserve(&allocation, at);
+                self.plan.reservations.push(Reservation {
+                    job: job.id,
+                    start_secs: at,
+                    nodes: allocation.nodes.iter().map(|p| p.node).collect(),
+                });
+                let mut reason = PendingReason::new(
+                    ReasonCode::Resources,
+                    format!("{detail}; reserved to start in {}s", at - self.now),
+                );
+                reason.reserved_start_secs = Some(at);
+                return Err(reason);
+            }
+        }
+        let code = if first_block {
+            ReasonCode::Resources
+        } else {
+            ReasonCode::Priority
+        };
+        Err(PendingReason::new(code, detail))
+    }
+}
+
+/// The partition's nodes, narrowed by `--nodelist` and `--exclude`; ascending ids.
+fn candidate_nodes<'n>(
+    nodes_of: &'n BTreeMap<String, Vec<NodeId>>,
+    cluster: &corral_model::ClusterState,
+    c: &Candidate,
+) -> Cow<'n, [NodeId]> {
+    let all = nodes_of
+        .get(&c.partition.name)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let spec = &c.job.spec;
+    if spec.nodelist.is_empty() && spec.exclude.is_empty() {
+        return Cow::Borrowed(all);
+    }
+    all.iter()
+        .copied()
+        .filter(|id| {
+            let name = cluster.node(*id).map(|n| n.name()).unwrap_or("");
+            (spec.nodelist.is_empty() || spec.nodelist.iter().any(|n| n == name))
+                && !spec.exclude.iter().any(|n| n == name)
+        })
+        .collect::<Vec<_>>()
+        .into()
+}
+
+fn fail_key(job: &Job, partition: &str) -> FailKey {
+    FailKey {
+        partition: partition.to_string(),
+        shape: format!("{:?}", job.shape),
+        filters: format!(
+            "{:?}|{:?}|{:?}",
+            job.spec.constraint, job.spec.nodelist, job.spec.exclude
+        ),
+    }
+}
