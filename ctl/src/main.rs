@@ -23,6 +23,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Submit(cmd::submit::SubmitArgs),
+    /// Replay a workload trace offline.
+    Sim(cmd::sim::SimArgs),
     #[command(flatten)]
     NotBuilt(cmd::not_built::NotBuilt),
 }
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Submit(args) => cmd::submit::run(args),
+        Command::Sim(args) => cmd::sim::run(args),
         Command::NotBuilt(command) => command.run(),
     }
 }

@@ -1,4 +1,5 @@
 //! One module per `corral` command.
 
 pub mod not_built;
+pub mod sim;
 pub mod submit;
