@@ -6,13 +6,16 @@ use crate::job::Job;
 use crate::node::Node;
 use crate::state_machine::JobState;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterState {
     pub(crate) nodes: BTreeMap<NodeId, Node>,
     pub(crate) node_by_name: BTreeMap<String, NodeId>,
     pub(crate) jobs: BTreeMap<JobId, Job>,
+    /// Jobs PENDING, RUNNING or COMPLETING: what a scheduling pass looks at, without walking
+    /// every job the cluster has ever run. Kept by `apply` (invariant `active_index.rs`).
+    pub(crate) active: BTreeSet<JobId>,
     /// The next job id to hand out. Only grows.
     pub(crate) next_job_id: u64,
     /// `(user, client request id)` → the jobs that submit made, for idempotent retries.
@@ -37,6 +40,7 @@ impl Default for ClusterState {
             nodes: BTreeMap::new(),
             node_by_name: BTreeMap::new(),
             jobs: BTreeMap::new(),
+            active: BTreeSet::new(),
             next_job_id: 1,
             submit_requests: BTreeMap::new(),
             now_secs: 0,
@@ -74,8 +78,18 @@ impl ClusterState {
         self.jobs.get(&id)
     }
 
-    pub fn jobs_in(&self, state: JobState) -> impl Iterator<Item = &Job> + '_ {
-        self.jobs.values().filter(move |j| j.state == state)
+    /// Jobs in `state`. For PENDING, RUNNING and COMPLETING this walks only the active jobs.
+    pub fn jobs_in(&self, state: JobState) -> Box<dyn Iterator<Item = &Job> + '_> {
+        if state.is_final() {
+            Box::new(self.jobs.values().filter(move |j| j.state == state))
+        } else {
+            Box::new(self.active_jobs().filter(move |j| j.state == state))
+        }
+    }
+
+    /// Jobs PENDING, RUNNING or COMPLETING, by id.
+    pub fn active_jobs(&self) -> impl Iterator<Item = &Job> + '_ {
+        self.active.iter().filter_map(|id| self.jobs.get(id))
     }
 
     pub fn next_job_id(&self) -> JobId {

@@ -60,7 +60,7 @@ struct Graph {
 fn metadata() -> Graph {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["metadata", "--format-version", "1"])
         .current_dir(root)
         .output()
         .expect("cargo metadata runs");

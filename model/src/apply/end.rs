@@ -14,6 +14,7 @@ impl ClusterState {
         match job.state {
             JobState::Pending => {
                 must_transition(job, JobState::Cancelled);
+                self.active.remove(&id);
                 job.end_secs = Some(now);
                 job.ending = Some(Ending::Cancel { by });
                 Ok(Applied::Done)
@@ -78,6 +79,9 @@ impl ClusterState {
             job.requeue_count += 1;
             job.ending = None;
             job.eligible_secs = now;
+        }
+        if !requeue {
+            self.active.remove(&id);
         }
         if let Some(allocation) = allocation {
             self.release_resources(id, &allocation);

@@ -15,7 +15,7 @@ pub struct ArrayCounts {
 impl ArrayCounts {
     pub fn of(state: &ClusterState) -> ArrayCounts {
         let mut running = BTreeMap::new();
-        for job in state.jobs().filter(|j| j.state.holds_resources()) {
+        for job in state.active_jobs().filter(|j| j.state.holds_resources()) {
             if let Some(a) = job.array {
                 *running.entry(a.array_job_id).or_insert(0) += 1;
             }
@@ -171,7 +171,7 @@ fn ended(
 /// `singleton`: no other job of the same name and user runs, or waits ahead of this one.
 fn singleton(job: &Job, state: &ClusterState) -> DepStatus {
     let blockers: Vec<JobId> = state
-        .jobs()
+        .active_jobs()
         .filter(|o| o.id != job.id && o.user == job.user && o.name() == job.name())
         .filter(|o| o.state.holds_resources() || (o.state == JobState::Pending && o.id < job.id))
         .map(|o| o.id)

@@ -9,8 +9,8 @@ use super::plan::{Plan, Preemption, Reservation};
 use super::preempt::{self, Victim};
 use super::reason::{PendingReason, ReasonCode};
 use super::resolve::{partition_of, qos_of, time_limit_secs};
-use super::selector::partition_nodes;
-use super::timeline::{earliest_start, sort_releases, Release};
+use super::selector::{could_ever_fit, partition_nodes};
+use super::timeline::{earliest_start, Release, Releases};
 use super::View;
 use crate::config::Policy;
 use corral_model::{Allocation, Job, JobState, NodeId, StartOrder};
@@ -27,13 +27,15 @@ pub struct Pass<'a> {
     limits: LimitCounts,
     nodes_of: Rc<BTreeMap<String, Vec<NodeId>>>,
     /// When running jobs (and jobs started in this pass) release their GPUs.
-    releases: Vec<Release>,
+    releases: Releases,
     /// COMPLETING jobs: about to release.
     ending: Vec<Release>,
     victims: Vec<Victim<'a>>,
     /// Shapes that failed to fit now, with the earliest end that failed: an identical job that
     /// would end no earlier fails too (resources only shrink during a pass).
     failed: BTreeMap<FailKey, (u64, String)>,
+    /// Per shape: could it fit its candidate nodes if they were idle? (Static within a pass.)
+    ever_fits: BTreeMap<FailKey, bool>,
     reservations_made: u32,
     blocked_seen: bool,
     tested_after_block: u32,
@@ -55,10 +57,10 @@ impl<'a> Pass<'a> {
                 .map(|q| q.name.clone())
                 .unwrap_or_default()
         };
-        let mut releases = Vec::new();
+        let mut releases = Releases::new();
         let mut ending = Vec::new();
         let mut victims = Vec::new();
-        for job in cluster.jobs().filter(|j| j.state.holds_resources()) {
+        for job in cluster.active_jobs().filter(|j| j.state.holds_resources()) {
             let Some(allocation) = job.allocation.clone() else {
                 continue;
             };
@@ -79,13 +81,12 @@ impl<'a> Pass<'a> {
             if job.state == JobState::Completing {
                 ending.push(release);
             } else {
-                releases.push(release);
+                releases.insert((release.at_secs, release.job), release);
                 if let Ok(qos) = qos_of(job, policy) {
                     victims.push(Victim { job, qos });
                 }
             }
         }
-        sort_releases(&mut releases);
         Pass {
             view,
             policy,
@@ -98,6 +99,7 @@ impl<'a> Pass<'a> {
             ending,
             victims,
             failed: BTreeMap::new(),
+            ever_fits: BTreeMap::new(),
             reservations_made: 0,
             blocked_seen: false,
             tested_after_block: 0,
@@ -200,9 +202,14 @@ impl<'a> Pass<'a> {
                 Ok(())
             }
             Err(detail) => {
+                let cluster = self.view.cluster;
+                let ever = *self
+                    .ever_fits
+                    .entry(key.clone())
+                    .or_insert_with(|| could_ever_fit(cluster, job, &nodes));
                 let entry = self.failed.entry(key).or_insert((end, detail.clone()));
                 entry.0 = entry.0.min(end);
-                self.blocked(c, &nodes, end, detail)
+                self.blocked(c, &nodes, end, detail, ever)
             }
         }
     }
@@ -218,10 +225,8 @@ impl<'a> Pass<'a> {
             allocation: allocation.clone(),
             exclusive: job.shape.exclusive,
         };
-        let at = self
-            .releases
-            .partition_point(|r| (r.at_secs, r.job) < (release.at_secs, release.job));
-        self.releases.insert(at, release);
+        self.releases
+            .insert((release.at_secs, release.job), release);
         self.plan.starts.push(StartOrder {
             job: job.id,
             allocation,
@@ -235,9 +240,10 @@ impl<'a> Pass<'a> {
         nodes: &[NodeId],
         end: u64,
         detail: String,
+        ever_fits: bool,
     ) -> Result<(), PendingReason> {
         let job = c.job;
-        if !super::selector::could_ever_fit(self.view.cluster, job, nodes) {
+        if !ever_fits {
             return Err(PendingReason::new(
                 ReasonCode::NeverFits,
                 format!(

@@ -5,6 +5,7 @@
 use super::capacity::Capacity;
 use super::placement::place;
 use corral_model::{Allocation, JobId, NodeId};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct Release {
@@ -14,31 +15,29 @@ pub struct Release {
     pub exclusive: bool,
 }
 
-/// Sorts releases by time, then job id, so the walk is deterministic.
-pub fn sort_releases(releases: &mut [Release]) {
-    releases.sort_by_key(|r| (r.at_secs, r.job));
-}
+/// Releases keyed by (time, job id), so the walk is in time order and deterministic.
+pub type Releases = BTreeMap<(u64, JobId), Release>;
 
 /// The earliest time within `[now, horizon]` at which `job` fits, walking the releases in
 /// order, and the allocation it would get then.
 pub fn earliest_start(
     capacity: &Capacity,
-    releases: &[Release],
+    releases: &Releases,
     job: &corral_model::Job,
     candidates: &[NodeId],
     limit_secs: u64,
     horizon_secs: u64,
 ) -> Option<(u64, Allocation)> {
     let mut future = capacity.clone();
-    let mut i = 0;
-    while i < releases.len() {
-        let at = releases[i].at_secs;
+    let mut walk = releases.values().peekable();
+    while let Some(first) = walk.next() {
+        let at = first.at_secs;
         if at > horizon_secs {
             return None;
         }
-        while i < releases.len() && releases[i].at_secs == at {
-            future.give_back(&releases[i].allocation, releases[i].exclusive);
-            i += 1;
+        future.give_back(&first.allocation, first.exclusive);
+        while let Some(next) = walk.next_if(|r| r.at_secs == at) {
+            future.give_back(&next.allocation, next.exclusive);
         }
         if let Ok(allocation) = place(&future, job, candidates, at.saturating_add(limit_secs)) {
             return Some((at, allocation));
