@@ -6,7 +6,7 @@ use crate::cluster::ClusterState;
 
 pub fn check(state: &ClusterState) -> Result<(), String> {
     for job in state.jobs.values() {
-        if !job.state.is_final() != state.active.contains(&job.id) {
+        if job.state.is_final() == state.active.contains(&job.id) {
             return Err(format!(
                 "job {} is {} but {} the active index",
                 job.id,
