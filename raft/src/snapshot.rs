@@ -1,0 +1,95 @@
+//! Building and persisting snapshots. A snapshot is one encoded record (`encoding::encode_snapshot`:
+//! metadata plus the whole `ClusterState`) kept under `MetaKey::Snapshot`; the same bytes are what
+//! a leader sends to a follower that is too far behind. It is written durably before openraft is
+//! told about it, since openraft purges the log it covers right after.
+
+use crate::encoding::encode_snapshot;
+use crate::engine::{MetaKey, StorageEngine};
+use crate::state_machine::SharedState;
+use crate::storage_error::write_snapshot;
+use crate::types::{LogId, Snapshot, SnapshotMeta, StorageError, TypeConfig};
+use openraft::RaftSnapshotBuilder;
+use std::io::Cursor;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// The last log id of the snapshot on disk. Writes go through it, so a snapshot built from older
+/// state never replaces a newer one (a build and an install can overlap).
+#[derive(Clone, Debug, Default)]
+pub struct SnapshotSlot(Arc<Mutex<Option<LogId>>>);
+
+impl SnapshotSlot {
+    pub fn holding(last_log_id: Option<LogId>) -> SnapshotSlot {
+        SnapshotSlot(Arc::new(Mutex::new(last_log_id)))
+    }
+}
+
+/// Writes an encoded snapshot durably unless the one on disk is newer.
+pub fn persist_snapshot<E: StorageEngine>(
+    engine: &E,
+    slot: &SnapshotSlot,
+    last_log_id: Option<LogId>,
+    bytes: Vec<u8>,
+) -> Result<(), StorageError> {
+    let mut held = slot.0.lock().unwrap_or_else(PoisonError::into_inner);
+    if last_log_id < *held {
+        return Ok(());
+    }
+    engine
+        .put_meta(MetaKey::Snapshot, bytes, true)
+        .map_err(|e| write_snapshot(&e))?;
+    *held = last_log_id;
+    Ok(())
+}
+
+/// A snapshot's id: the log id it covers (`term-leader-index`); two snapshots with the same id hold
+/// the same state, since `apply` is deterministic.
+fn snapshot_id(last_log_id: Option<LogId>) -> String {
+    match last_log_id {
+        Some(id) => format!(
+            "{}-{}-{}",
+            id.leader_id.term, id.leader_id.node_id, id.index
+        ),
+        None => "empty".to_string(),
+    }
+}
+
+pub struct SnapshotBuilder<E: StorageEngine> {
+    engine: Arc<E>,
+    state: SharedState,
+    slot: SnapshotSlot,
+}
+
+impl<E: StorageEngine> SnapshotBuilder<E> {
+    pub fn new(engine: Arc<E>, state: SharedState, slot: SnapshotSlot) -> SnapshotBuilder<E> {
+        SnapshotBuilder {
+            engine,
+            state,
+            slot,
+        }
+    }
+}
+
+impl<E: StorageEngine> RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder<E> {
+    async fn build_snapshot(&mut self) -> Result<Snapshot, StorageError> {
+        let (meta, bytes) = {
+            let applied = self.state.read();
+            let meta = SnapshotMeta {
+                last_log_id: applied.last_applied,
+                last_membership: applied.membership.clone(),
+                snapshot_id: snapshot_id(applied.last_applied),
+            };
+            let bytes = encode_snapshot(&meta, &applied.cluster).map_err(|e| write_snapshot(&e))?;
+            (meta, bytes)
+        };
+        persist_snapshot(
+            self.engine.as_ref(),
+            &self.slot,
+            meta.last_log_id,
+            bytes.clone(),
+        )?;
+        Ok(Snapshot {
+            meta,
+            snapshot: Box::new(Cursor::new(bytes)),
+        })
+    }
+}

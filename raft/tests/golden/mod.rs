@@ -1,0 +1,120 @@
+//! Records written by the release that introduced format version 1 (`tests/data/v1/`, never
+//! regenerated): this release must still read them, with the same meaning.
+
+use crate::common::commands::submit_with_request_id;
+use corral_model::{Applied, Command, JobId};
+use corral_raft::encoding::{decode_entry, decode_log_id, decode_snapshot, decode_vote};
+use corral_raft::types::LogId;
+use openraft::{CommittedLeaderId, EntryPayload, Vote};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn read(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/v1")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn log_id(term: u64, leader: u64, index: u64) -> LogId {
+    LogId::new(CommittedLeaderId::new(term, leader), index)
+}
+
+#[test]
+fn v1_blank_entry() {
+    let entry = decode_entry(&read("entry_blank.cbor")).expect("decode");
+    assert_eq!(entry.log_id, log_id(1, 1, 1));
+    assert!(matches!(entry.payload, EntryPayload::Blank));
+}
+
+#[test]
+fn v1_membership_entry() {
+    let entry = decode_entry(&read("entry_membership.cbor")).expect("decode");
+    assert_eq!(entry.log_id, log_id(1, 1, 2));
+    let EntryPayload::Membership(membership) = entry.payload else {
+        panic!("not a membership entry: {:?}", entry.payload);
+    };
+    assert_eq!(
+        membership.get_joint_config(),
+        &vec![BTreeSet::from([1, 2, 3])]
+    );
+    assert_eq!(membership.learner_ids().collect::<Vec<_>>(), vec![4]);
+    let addr = membership.get_node(&4).map(|node| node.addr.as_str());
+    assert_eq!(addr, Some("10.0.0.4:7100"));
+}
+
+#[test]
+fn v1_command_entries() {
+    let register = decode_entry(&read("entry_register.cbor")).expect("decode register");
+    assert_eq!(register.log_id, log_id(2, 3, 3));
+    let EntryPayload::Normal(stamped) = register.payload else {
+        panic!("not a command entry");
+    };
+    assert_eq!(stamped.now_secs, 1_700_000_000);
+    let Command::RegisterNode(spec) = stamped.command else {
+        panic!("not a registration: {:?}", stamped.command);
+    };
+    assert_eq!(
+        (spec.name.as_str(), spec.gpus.len(), spec.cpus),
+        ("gpu-01", 8, 64)
+    );
+
+    let submit = decode_entry(&read("entry_submit.cbor")).expect("decode submit");
+    assert_eq!(submit.log_id, log_id(2, 3, 4));
+    let EntryPayload::Normal(stamped) = submit.payload else {
+        panic!("not a command entry");
+    };
+    assert_eq!(stamped.now_secs, 1_700_000_005);
+    let Command::Submit(submit) = stamped.command else {
+        panic!("not a submit: {:?}", stamped.command);
+    };
+    assert_eq!(
+        (submit.user.as_str(), submit.account.as_str()),
+        ("alice", "ml")
+    );
+    assert_eq!(submit.client_request_id.as_deref(), Some("req-1"));
+    assert_eq!(submit.spec.name.as_deref(), Some("alice-job"));
+    assert_eq!(submit.spec.gpus_per_node.map(|g| g.count), Some(1));
+}
+
+#[test]
+fn v1_vote_and_log_id() {
+    let vote = decode_vote(&read("vote.cbor")).expect("decode vote");
+    assert_eq!(vote, Vote::new_committed(2, 3));
+    let committed = decode_log_id(&read("log_id.cbor")).expect("decode log id");
+    assert_eq!(committed, log_id(2, 3, 4));
+}
+
+#[test]
+fn v1_snapshot() {
+    let snapshot = decode_snapshot(&read("snapshot.cbor")).expect("decode snapshot");
+    assert_eq!(snapshot.meta.snapshot_id, "2-3-4");
+    assert_eq!(snapshot.meta.last_log_id, Some(log_id(2, 3, 4)));
+    assert_eq!(
+        snapshot.meta.last_membership.log_id(),
+        &Some(log_id(1, 1, 2))
+    );
+    let voters: Vec<u64> = snapshot.meta.last_membership.voter_ids().collect();
+    assert_eq!(voters, vec![1, 2, 3]);
+
+    let mut state = snapshot.state;
+    assert_eq!(state.now_secs(), 1_700_000_005);
+    assert_eq!(state.next_job_id(), JobId(2));
+    assert!(state.node_by_name("gpu-01").is_some());
+    let job = state.job(JobId(1)).expect("job 1");
+    assert_eq!(
+        (job.user.as_str(), job.submit_secs),
+        ("alice", 1_700_000_005)
+    );
+    // The submit-request table (keyed by (user, request id)) came back: a retry is a duplicate.
+    let retry = state
+        .apply(1_700_000_009, submit_with_request_id("alice", "req-1"))
+        .expect("retry");
+    assert_eq!(
+        retry,
+        Applied::Submitted {
+            jobs: vec![JobId(1)],
+            duplicate: true
+        }
+    );
+}
