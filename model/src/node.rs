@@ -5,6 +5,9 @@ use crate::ids::{JobId, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The most GPUs one node may have (the scheduler keeps a node's GPUs in a 128-bit mask).
+pub const MAX_GPUS_PER_NODE: usize = 128;
+
 /// What an agent says about its host when it registers. `ClusterState` turns it into a `Node`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeSpec {

@@ -15,6 +15,14 @@ impl ClusterState {
         if spec.name.is_empty() {
             return Err(ApplyError::Invalid("node name is empty".into()));
         }
+        if spec.gpus.len() > crate::node::MAX_GPUS_PER_NODE {
+            return Err(ApplyError::Invalid(format!(
+                "node {}: {} GPUs (accepted: at most {})",
+                spec.name,
+                spec.gpus.len(),
+                crate::node::MAX_GPUS_PER_NODE
+            )));
+        }
         let now = self.now_secs;
         if let Some(&id) = self.node_by_name.get(&spec.name) {
             let node = self.nodes.get_mut(&id).ok_or(ApplyError::UnknownNode(id))?;

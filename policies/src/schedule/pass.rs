@@ -27,9 +27,9 @@ pub struct Pass<'a> {
     limits: LimitCounts,
     nodes_of: Rc<BTreeMap<String, Vec<NodeId>>>,
     /// When running jobs (and jobs started in this pass) release their GPUs.
-    releases: Releases,
+    releases: Releases<'a>,
     /// COMPLETING jobs: about to release.
-    ending: Vec<Release>,
+    ending: Vec<Release<'a>>,
     victims: Vec<Victim<'a>>,
     /// Shapes that failed to fit now, with the earliest end that failed: an identical job that
     /// would end no earlier fails too (resources only shrink during a pass).
@@ -61,7 +61,7 @@ impl<'a> Pass<'a> {
         let mut ending = Vec::new();
         let mut victims = Vec::new();
         for job in cluster.active_jobs().filter(|j| j.state.holds_resources()) {
-            let Some(allocation) = job.allocation.clone() else {
+            let Some(allocation) = job.allocation.as_ref() else {
                 continue;
             };
             let limit = partition_of(job, policy)
@@ -75,7 +75,7 @@ impl<'a> Pass<'a> {
                     expected_end
                 },
                 job: job.id,
-                allocation,
+                allocation: Cow::Borrowed(allocation),
                 exclusive: job.shape.exclusive,
             };
             if job.state == JobState::Completing {
@@ -222,7 +222,7 @@ impl<'a> Pass<'a> {
         let release = Release {
             at_secs: self.now.saturating_add(c.limit_secs),
             job: job.id,
-            allocation: allocation.clone(),
+            allocation: Cow::Owned(allocation.clone()),
             exclusive: job.shape.exclusive,
         };
         self.releases

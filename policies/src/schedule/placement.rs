@@ -52,9 +52,8 @@ pub fn place(
     };
     let offers: Vec<Offer> = candidates
         .iter()
-        .map(|&id| capacity.node(id))
-        .filter(|cap| cap.free_gpus >= least_gpus)
-        .filter_map(|cap| offer(cap, job, end_secs))
+        .filter(|&&id| capacity.node(id).free_gpus >= least_gpus)
+        .filter_map(|&id| offer(capacity, id, job, end_secs))
         .collect();
     if shape.nodes.max > 1 {
         if let Some(alloc) = gang(capacity, shape, &offers) {
@@ -64,7 +63,8 @@ pub fn place(
     Err(shortfall(shape, &offers))
 }
 
-fn offer(cap: &NodeCap, job: &Job, end_secs: u64) -> Option<Offer> {
+fn offer(capacity: &Capacity, id: NodeId, job: &Job, end_secs: u64) -> Option<Offer> {
+    let cap = capacity.node(id);
     let shape = &job.shape;
     if !cap.up || cap.exclusive_held || (shape.exclusive && cap.busy) {
         return None;
@@ -81,8 +81,8 @@ fn offer(cap: &NodeCap, job: &Job, end_secs: u64) -> Option<Offer> {
         .iter()
         .enumerate()
         .map(|(slot, gpu)| {
-            cap.gpu_free[slot]
-                && cap.reserved_from[slot] >= end_secs
+            cap.is_free(slot)
+                && capacity.reserved_from(id, slot) >= end_secs
                 && shape
                     .gpu_model
                     .as_deref()
@@ -168,7 +168,7 @@ fn single_node(
         if candidates.binary_search(&id).is_err() {
             continue;
         }
-        let Some(o) = offer(capacity.node(id), job, end_secs) else {
+        let Some(o) = offer(capacity, id, job, end_secs) else {
             continue;
         };
         if o.max_tasks >= shape.tasks && o.usable_gpus >= gpus_needed {

@@ -117,7 +117,7 @@ fn release_all(capacity: &mut Capacity, victims: &[&Victim]) {
 /// for them instead of preempting more.
 pub fn fits_after_ending(
     capacity: &Capacity,
-    ending: &[Release],
+    ending: &[Release<'_>],
     job: &Job,
     nodes: &[NodeId],
     end_secs: u64,

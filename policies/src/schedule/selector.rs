@@ -12,9 +12,11 @@ pub fn partition_nodes(state: &ClusterState, policy: &Policy) -> BTreeMap<String
         .partitions
         .values()
         .map(|p| {
+            let everything =
+                p.nodes.labels.is_empty() && p.nodes.name_patterns.iter().any(|g| g == "*");
             let nodes = state
                 .nodes()
-                .filter(|n| p.nodes.matches(n.name(), &n.spec.labels))
+                .filter(|n| everything || p.nodes.matches(n.name(), &n.spec.labels))
                 .map(|n| n.id)
                 .collect();
             (p.name.clone(), nodes)

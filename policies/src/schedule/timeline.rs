@@ -5,24 +5,26 @@
 use super::capacity::Capacity;
 use super::placement::place;
 use corral_model::{Allocation, JobId, NodeId};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
-pub struct Release {
+pub struct Release<'a> {
     pub at_secs: u64,
     pub job: JobId,
-    pub allocation: Allocation,
+    /// Borrowed from the cluster state for running jobs; owned for starts made in this pass.
+    pub allocation: Cow<'a, Allocation>,
     pub exclusive: bool,
 }
 
 /// Releases keyed by (time, job id), so the walk is in time order and deterministic.
-pub type Releases = BTreeMap<(u64, JobId), Release>;
+pub type Releases<'a> = BTreeMap<(u64, JobId), Release<'a>>;
 
 /// The earliest time within `[now, horizon]` at which `job` fits, walking the releases in
 /// order, and the allocation it would get then.
 pub fn earliest_start(
     capacity: &Capacity,
-    releases: &Releases,
+    releases: &Releases<'_>,
     job: &corral_model::Job,
     candidates: &[NodeId],
     limit_secs: u64,

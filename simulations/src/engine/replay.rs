@@ -94,7 +94,8 @@ impl<'a> Replay<'a> {
         while let Some(now) = self.next_time() {
             let ended = self.apply_events(now)?;
             let arrived = self.apply_arrivals(now)?;
-            if ended || arrived {
+            // With nothing pending a pass could only start nothing: skip it.
+            if (ended || arrived) && self.pending > 0 {
                 self.pass(now)?;
             }
             self.sample(now);
