@@ -43,7 +43,12 @@ impl Shape {
         let (gpus, gpu_model) = gpu_demand(spec);
         let tasks_per_node = spec.ntasks_per_node;
         let explicit_nodes = spec.nodes;
-        let tasks = match (spec.ntasks, tasks_per_node, explicit_nodes) {
+        // `-G N --gpus-per-task=G` without `-n` means N/G tasks, as sbatch works it out.
+        let tasks_from_gpus = match (&spec.gpus_per_job, &spec.gpus_per_task) {
+            (Some(total), Some(per)) if per.count > 0 => Some(total.count.div_ceil(per.count)),
+            _ => None,
+        };
+        let tasks = match (spec.ntasks.or(tasks_from_gpus), tasks_per_node, explicit_nodes) {
             (Some(n), _, _) => n,
             (None, Some(per), Some(range)) => per.saturating_mul(range.min),
             (None, Some(per), None) => per,
@@ -158,6 +163,19 @@ mod tests {
         let s = Shape::of(&spec);
         assert_eq!(s.nodes, NodeRange { min: 3, max: 3 });
         assert_eq!(s.min_total_gpus(), 12);
+    }
+
+    #[test]
+    fn total_gpus_with_gpus_per_task_imply_the_task_count() {
+        let spec = JobSpec {
+            gpus_per_job: gpus(4),
+            gpus_per_task: gpus(1),
+            ..JobSpec::default()
+        };
+        let s = Shape::of(&spec);
+        assert_eq!(s.tasks, 4);
+        assert_eq!(s.min_total_gpus(), 4);
+        assert_eq!(s.nodes, NodeRange { min: 1, max: 4 });
     }
 
     #[test]
