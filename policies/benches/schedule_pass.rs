@@ -134,7 +134,17 @@ fn main() {
     };
     let fairshare = BTreeMap::new();
     println!("nodes={NODES} gpus/node={GPUS_PER_NODE}");
+    // `-- busy` or `-- idle` runs one of the two cluster states only.
+    let only: Option<String> = std::env::args()
+        .skip(1)
+        .find(|a| a == "busy" || a == "idle");
     for (label, busy) in [("90% busy", 0.9), ("idle", 0.0)] {
+        if only
+            .as_deref()
+            .is_some_and(|o| (o == "busy") != (busy > 0.0))
+        {
+            continue;
+        }
         let base = cluster(busy);
         for pending in [1_000u64, 10_000, 100_000] {
             let mut state = base.clone();

@@ -26,16 +26,35 @@ pub fn ordered_queue<'a>(
     pending: &mut BTreeMap<JobId, PendingReason>,
 ) -> Vec<Candidate<'a>> {
     let cluster_gpus: u64 = view.cluster.nodes().map(|n| n.spec.gpus.len() as u64).sum();
+    let fairshare_of: BTreeMap<(&str, &str), f64> = view
+        .fairshare
+        .iter()
+        .map(|((account, user), f)| ((account.as_str(), user.as_str()), *f))
+        .collect();
+    // Jobs of one user, account, partition and QoS resolve alike: resolve each combination once.
+    type ResolveKey<'j> = (Option<&'j str>, Option<&'j str>, &'j str, &'j str);
+    let mut resolved: BTreeMap<ResolveKey<'a>, Result<(&'a Partition, &'a Qos), String>> =
+        BTreeMap::new();
     let mut queue = Vec::new();
     for job in view.cluster.jobs_in(JobState::Pending) {
-        match resolve(job, policy) {
+        let key = (
+            job.spec.partition.as_deref(),
+            job.spec.qos.as_deref(),
+            job.user.as_str(),
+            job.account.as_str(),
+        );
+        let resolution = resolved.entry(key).or_insert_with(|| resolve(job, policy));
+        match resolution {
             Err(why) => {
-                pending.insert(job.id, PendingReason::new(ReasonCode::NeverPolicy, why));
+                pending.insert(
+                    job.id,
+                    PendingReason::new(ReasonCode::NeverPolicy, why.clone()),
+                );
             }
             Ok((partition, qos)) => {
-                let fairshare = view
-                    .fairshare
-                    .get(&(job.account.clone(), job.user.clone()))
+                let (partition, qos) = (*partition, *qos);
+                let fairshare = fairshare_of
+                    .get(&(job.account.as_str(), job.user.as_str()))
                     .copied()
                     .unwrap_or(1.0);
                 let inputs = PriorityInputs {

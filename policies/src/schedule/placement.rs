@@ -50,11 +50,7 @@ pub fn place(
         GpuDemand::PerNode(g) | GpuDemand::PerTask(g) => g,
         GpuDemand::None | GpuDemand::Total(_) => 0,
     };
-    let offers: Vec<Offer> = candidates
-        .iter()
-        .filter(|&&id| capacity.node(id).free_gpus >= least_gpus)
-        .filter_map(|&id| offer(capacity, id, job, end_secs))
-        .collect();
+    let offers = gang_offers(capacity, job, candidates, end_secs, least_gpus);
     if shape.nodes.max > 1 {
         if let Some(alloc) = gang(capacity, shape, &offers) {
             return Ok(alloc);
@@ -62,6 +58,33 @@ pub fn place(
     }
     Err(shortfall(shape, &offers))
 }
+
+/// The nodes a gang chooses from: at most `GANG_CHOICE` valid offers (but enough for the whole
+/// gang), taken in best-fit order from the free-GPU index (most free first for `-G` jobs, which
+/// want few nodes). Bounding the choice keeps a gang's cost independent of the cluster's size.
+fn gang_offers(
+    capacity: &Capacity,
+    job: &Job,
+    candidates: &[NodeId],
+    end_secs: u64,
+    least_gpus: u32,
+) -> Vec<Offer> {
+    let shape = &job.shape;
+    let limit = GANG_CHOICE.max(shape.nodes.max.min(shape.tasks) as usize * 4);
+    let from: super::capacity::FitKey = (least_gpus, false, NodeId(0));
+    let keys = capacity.by_free.range(from..);
+    let ids: Box<dyn Iterator<Item = NodeId>> = match shape.gpus {
+        GpuDemand::Total(_) => Box::new(keys.rev().map(|k| k.2)),
+        _ => Box::new(keys.map(|k| k.2)),
+    };
+    ids.filter(|id| candidates.binary_search(id).is_ok())
+        .filter_map(|id| offer(capacity, id, job, end_secs))
+        .take(limit)
+        .collect()
+}
+
+/// How many candidate nodes a gang placement weighs (see `gang_offers`).
+const GANG_CHOICE: usize = 64;
 
 fn offer(capacity: &Capacity, id: NodeId, job: &Job, end_secs: u64) -> Option<Offer> {
     let cap = capacity.node(id);
