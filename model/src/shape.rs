@@ -48,7 +48,11 @@ impl Shape {
             (Some(total), Some(per)) if per.count > 0 => Some(total.count.div_ceil(per.count)),
             _ => None,
         };
-        let tasks = match (spec.ntasks.or(tasks_from_gpus), tasks_per_node, explicit_nodes) {
+        let tasks = match (
+            spec.ntasks.or(tasks_from_gpus),
+            tasks_per_node,
+            explicit_nodes,
+        ) {
             (Some(n), _, _) => n,
             (None, Some(per), Some(range)) => per.saturating_mul(range.min),
             (None, Some(per), None) => per,

@@ -1,18 +1,37 @@
-//! SVG plots of a report, written by hand: the wait-time CDF, queue length over time and GPU
-//! utilisation over time. Each is a step line on labelled axes with round-number ticks.
+//! Plots of a report, drawn by hand as SVG and PNG: the wait-time CDF, queue length over time and
+//! GPU utilisation over time. A chart is laid out once as shapes (`scene`), then written as SVG
+//! (`svg`) or rasterised (`raster`) and encoded (`crate::png`), so both files show the same thing.
+
+mod font;
+pub mod raster;
+pub mod scene;
+mod svg;
 
 use crate::metrics::{Point, Report};
-use std::fmt::Write;
+use crate::png::{encode_rgb, PngError};
+pub use scene::{figure, Figure};
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 400.0;
-const LEFT: f64 = 70.0;
-const RIGHT: f64 = 20.0;
-const TOP: f64 = 40.0;
-const BOTTOM: f64 = 55.0;
+/// Most tick marks wanted on an axis; steps are 1, 2 or 5 × 10^k.
 const TICKS: usize = 5;
 
-/// One chart: a title, axis labels and a step line through `points` (x, y).
+/// How the data line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineStyle {
+    /// Each value holds until the next point (time series, CDFs).
+    Step,
+    /// Straight segments with a marker on each point (sweeps).
+    Markers,
+}
+
+/// A horizontal line across the plot, e.g. a target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub y: f64,
+    pub label: String,
+}
+
+/// One chart: a title, axis labels and a line through `points` (x, y).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Chart<'a> {
     pub title: &'a str,
     pub x_label: &'a str,
@@ -20,10 +39,12 @@ pub struct Chart<'a> {
     pub points: Vec<(f64, f64)>,
     /// Fixed y range top (e.g. 1 for fractions); otherwise the data's maximum.
     pub y_max: Option<f64>,
+    pub style: LineStyle,
+    pub reference: Option<Reference>,
 }
 
 /// The fraction of jobs that waited at most x seconds.
-pub fn wait_cdf_svg(report: &Report) -> String {
+pub fn wait_cdf_chart(report: &Report) -> Chart<'static> {
     let mut waits: Vec<f64> = report
         .job_records
         .iter()
@@ -38,129 +59,94 @@ pub fn wait_cdf_svg(report: &Report) -> String {
         .enumerate()
         .map(|(i, w)| (*w, (i + 1) as f64 / n))
         .collect();
-    render(&Chart {
+    Chart {
         title: "Wait time, cumulative",
         x_label: "wait (s)",
         y_label: "fraction of jobs",
         points,
         y_max: Some(1.0),
-    })
+        style: LineStyle::Step,
+        reference: None,
+    }
 }
 
-pub fn queue_length_svg(report: &Report) -> String {
-    render(&Chart {
+pub fn queue_length_chart(report: &Report) -> Chart<'static> {
+    Chart {
         title: "Pending jobs over time",
         x_label: "time (s)",
         y_label: "pending jobs",
         points: xy(&report.queue_length),
         y_max: None,
-    })
+        style: LineStyle::Step,
+        reference: None,
+    }
 }
 
-pub fn utilisation_svg(report: &Report) -> String {
-    render(&Chart {
+pub fn utilisation_chart(report: &Report) -> Chart<'static> {
+    Chart {
         title: "GPU utilisation over time",
         x_label: "time (s)",
         y_label: "busy GPUs / GPUs",
         points: xy(&report.utilisation_over_time),
         y_max: Some(1.0),
-    })
+        style: LineStyle::Step,
+        reference: None,
+    }
+}
+
+/// The report's three charts by file stem: `wait_cdf`, `queue_length`, `utilisation`.
+pub fn report_charts(report: &Report) -> Vec<(&'static str, Chart<'static>)> {
+    vec![
+        ("wait_cdf", wait_cdf_chart(report)),
+        ("queue_length", queue_length_chart(report)),
+        ("utilisation", utilisation_chart(report)),
+    ]
+}
+
+pub fn wait_cdf_svg(report: &Report) -> String {
+    render(&wait_cdf_chart(report))
+}
+
+pub fn queue_length_svg(report: &Report) -> String {
+    render(&queue_length_chart(report))
+}
+
+pub fn utilisation_svg(report: &Report) -> String {
+    render(&utilisation_chart(report))
 }
 
 fn xy(points: &[Point]) -> Vec<(f64, f64)> {
     points.iter().map(|p| (p.at_secs as f64, p.value)).collect()
 }
 
-/// The chart as a standalone SVG document.
+/// One chart as a standalone SVG document.
 pub fn render(chart: &Chart) -> String {
-    let (x_min, x_max) = range(chart.points.iter().map(|p| p.0));
-    let y_top = chart
-        .y_max
-        .unwrap_or_else(|| range(chart.points.iter().map(|p| p.1)).1);
-    let x_step = nice_step(x_max - x_min);
-    let y_step = nice_step(y_top);
-    let x_hi = x_min + (((x_max - x_min) / x_step).ceil() * x_step).max(x_step);
-    let y_hi = ((y_top / y_step).ceil() * y_step).max(y_step);
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
-    let sx = |x: f64| LEFT + (x - x_min) / (x_hi - x_min) * plot_w;
-    let sy = |y: f64| TOP + plot_h - y / y_hi * plot_h;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" \
-         font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"{}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{}</text>\n",
-        WIDTH / 2.0,
-        escape(chart.title)
-    );
-    for k in 0..=TICKS * 4 {
-        let x = x_min + k as f64 * x_step;
-        if x > x_hi + x_step * 1e-9 {
-            break;
-        }
-        let px = sx(x);
-        let _ = writeln!(
-            svg,
-            "<line x1=\"{px:.1}\" y1=\"{TOP}\" x2=\"{px:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            TOP + plot_h,
-            TOP + plot_h + 16.0,
-            label(x)
-        );
-    }
-    for k in 0..=TICKS * 4 {
-        let y = k as f64 * y_step;
-        if y > y_hi + y_step * 1e-9 {
-            break;
-        }
-        let py = sy(y);
-        let _ = writeln!(
-            svg,
-            "<line x1=\"{LEFT}\" y1=\"{py:.1}\" x2=\"{:.1}\" y2=\"{py:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            LEFT + plot_w,
-            LEFT - 6.0,
-            py + 4.0,
-            label(y)
-        );
-    }
-    let _ = writeln!(
-        svg,
-        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{plot_w}\" height=\"{plot_h}\" fill=\"none\" stroke=\"#333\"/>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n\
-         <text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
-        LEFT + plot_w / 2.0,
-        HEIGHT - 12.0,
-        escape(chart.x_label),
-        TOP + plot_h / 2.0,
-        escape(chart.y_label)
-    );
-    let _ = writeln!(
-        svg,
-        "<path d=\"{}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>\n</svg>",
-        step_path(&chart.points, sx, sy)
-    );
-    svg
+    svg::to_svg(&figure(std::slice::from_ref(chart)))
 }
 
-/// `M x y H x V y …`: each value holds until the next point.
-fn step_path(points: &[(f64, f64)], sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -> f64) -> String {
-    let mut d = String::new();
-    for (i, (x, y)) in points.iter().enumerate() {
-        if i == 0 {
-            let _ = write!(d, "M{:.1} {:.1}", sx(*x), sy(*y));
-        } else {
-            let _ = write!(d, " H{:.1} V{:.1}", sx(*x), sy(*y));
-        }
-    }
-    d
+/// A figure as SVG text.
+pub fn figure_svg(figure: &Figure) -> String {
+    svg::to_svg(figure)
 }
 
+/// A figure as a PNG file.
+pub fn figure_png(figure: &Figure) -> Result<Vec<u8>, PngError> {
+    let canvas = raster::rasterise(figure);
+    encode_rgb(canvas.width, canvas.height, &canvas.rgb)
+}
+
+/// One chart as a PNG file.
+pub fn render_png(chart: &Chart) -> Result<Vec<u8>, PngError> {
+    figure_png(&figure(std::slice::from_ref(chart)))
+}
+
+/// Smallest and largest of `values`; (0, 1) when there are none.
 fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if lo.is_finite() {
         (lo, hi.max(lo))
     } else {
@@ -186,7 +172,12 @@ pub fn nice_step(span: f64) -> f64 {
 fn label(value: f64) -> String {
     let trimmed = |v: f64| {
         let s = format!("{v:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" {
+            "0".to_string()
+        } else {
+            s.to_string()
+        }
     };
     if value.abs() >= 1e6 {
         format!("{}M", trimmed(value / 1e6))
@@ -197,15 +188,22 @@ fn label(value: f64) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::png::{chunks, SIGNATURE};
+
+    fn chart() -> Chart<'static> {
+        Chart {
+            title: "Queue <test>",
+            x_label: "time (s)",
+            y_label: "jobs",
+            points: vec![(0.0, 1.0), (50.0, 3.0), (100.0, 0.0)],
+            y_max: None,
+            style: LineStyle::Step,
+            reference: None,
+        }
+    }
 
     #[test]
     fn tick_steps_are_round() {
@@ -217,20 +215,43 @@ mod tests {
 
     #[test]
     fn a_chart_has_its_title_labels_ticks_and_line() {
-        let svg = render(&Chart {
-            title: "Queue <test>",
-            x_label: "time (s)",
-            y_label: "jobs",
-            points: vec![(0.0, 1.0), (50.0, 3.0), (100.0, 0.0)],
-            y_max: None,
-        });
+        let svg = render(&chart());
         assert!(svg.starts_with("<svg"));
         assert!(svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains("Queue &lt;test&gt;"));
         assert!(svg.contains(">time (s)</text>"));
         assert!(svg.contains(">100</text>"));
-        assert!(svg.contains("<path d=\"M70.0 "));
-        assert_eq!(svg.matches(" H").count(), 2);
+        assert!(svg.contains("<path d=\"M84.0 "));
+        // Three points of a step line: two runs across, two jumps.
+        assert_eq!(svg.matches(" L").count(), 4);
+    }
+
+    #[test]
+    fn a_reference_line_is_dashed_and_labelled() {
+        let mut with_target = chart();
+        with_target.reference = Some(Reference {
+            y: 2.0,
+            label: "target 2".to_string(),
+        });
+        let svg = render(&with_target);
+        assert!(svg.contains("stroke-dasharray"));
+        assert!(svg.contains(">target 2</text>"));
+    }
+
+    #[test]
+    fn a_png_chart_is_a_valid_image_with_ink_on_it() {
+        let png = render_png(&chart()).expect("encodes");
+        assert_eq!(png[..8], SIGNATURE);
+        let chunks = chunks(&png).expect("well-formed");
+        assert_eq!(&chunks[0].kind, b"IHDR");
+        assert_eq!(&chunks[0].data[0..8], &[0, 0, 2, 208, 0, 0, 1, 144]);
+        let canvas = raster::rasterise(&figure(&[chart()]));
+        let data_pixels = canvas
+            .rgb
+            .chunks(3)
+            .filter(|p| *p == [scene::DATA.0, scene::DATA.1, scene::DATA.2])
+            .count();
+        assert!(data_pixels > 500, "{data_pixels} pixels of the data line");
     }
 
     #[test]
