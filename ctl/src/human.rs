@@ -20,6 +20,24 @@ pub fn duration(secs: u64) -> String {
     }
 }
 
+/// A measured duration to two units, for metric tables: `734_042` → `8d11h`, `31_742` →
+/// `8h49m`, `696` → `11m36s`. (Limits the user set are shown exactly, with `duration`.)
+pub fn approx_duration(secs: u64) -> String {
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+    let Some(first) = units.iter().position(|(size, _)| secs >= *size) else {
+        return "0s".into();
+    };
+    let (size, unit) = units[first];
+    let mut text = format!("{}{unit}", secs / size);
+    if let Some(&(next, next_unit)) = units.get(first + 1) {
+        let rest = secs % size / next;
+        if rest > 0 {
+            text.push_str(&format!("{rest}{next_unit}"));
+        }
+    }
+    text
+}
+
 /// MiB in the largest unit that divides them evenly: `4096` → `4 GiB`, `1500` → `1500 MiB`.
 pub fn mib(mib: u64) -> String {
     const GIB: u64 = 1024;
@@ -43,6 +61,15 @@ mod tests {
         assert_eq!(duration(5400), "1h30m");
         assert_eq!(duration(360_000), "4d4h");
         assert_eq!(duration(90_061), "1d1h1m1s");
+    }
+
+    #[test]
+    fn approximate_durations_keep_two_units() {
+        assert_eq!(approx_duration(0), "0s");
+        assert_eq!(approx_duration(696), "11m36s");
+        assert_eq!(approx_duration(31_742), "8h49m");
+        assert_eq!(approx_duration(734_502), "8d12h");
+        assert_eq!(approx_duration(3_600), "1h");
     }
 
     #[test]

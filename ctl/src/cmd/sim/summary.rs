@@ -2,7 +2,7 @@
 //! wait, JCT and bounded slowdown statistics. Every line fits in 100 columns.
 
 use super::inputs::bad_records_line;
-use crate::human::duration;
+use crate::human::approx_duration as duration;
 use crate::table::key_value;
 use corral_simulations::metrics::Summary;
 use corral_simulations::trace::Trace;

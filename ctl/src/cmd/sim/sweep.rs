@@ -4,7 +4,7 @@
 use super::inputs::{self, FormatArg};
 use super::outputs;
 use super::progress::Progress;
-use crate::human::duration;
+use crate::human::approx_duration as duration;
 use anyhow::Context;
 use clap::Args;
 use corral_simulations::engine::SimJob;
