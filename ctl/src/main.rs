@@ -23,6 +23,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Submit(cmd::submit::SubmitArgs),
+    /// Validate an admin policy file (check); diff, apply and show need a cluster.
+    Policy(cmd::policy::PolicyArgs),
     /// Replay a workload trace offline.
     Sim(cmd::sim::SimArgs),
     #[command(flatten)]
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Submit(args) => cmd::submit::run(args),
         Command::Sim(args) => cmd::sim::run(args),
+        Command::Policy(args) => cmd::policy::run(args),
         Command::NotBuilt(command) => command.run(),
     }
 }

@@ -28,8 +28,6 @@ pub enum NotBuilt {
     Drain(Rest),
     /// Return a drained node to service (not built yet: issue 7)
     Resume(Rest),
-    /// Check, diff, apply or show a policy file (not built yet: issue 3)
-    Policy(Rest),
     /// Scheduler cluster status and membership (not built yet: issue 5)
     Cluster(Rest),
     /// Start a local cluster (not built yet: issue 7)
@@ -64,7 +62,6 @@ impl NotBuilt {
             NotBuilt::Explain(_) => ("explain", 7),
             NotBuilt::Drain(_) => ("drain", 7),
             NotBuilt::Resume(_) => ("resume", 7),
-            NotBuilt::Policy(_) => ("policy", 3),
             NotBuilt::Cluster(_) => ("cluster", 5),
             NotBuilt::Up(_) => ("up", 7),
             NotBuilt::Down(_) => ("down", 7),
