@@ -8,14 +8,21 @@ use crate::state_machine::JobState;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Serialized (Raft snapshots) without its indexes, which are rebuilt from the jobs on load
+/// (`StoredClusterState`), so adding an index never changes the stored form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredClusterState")]
 pub struct ClusterState {
     pub(crate) nodes: BTreeMap<NodeId, Node>,
     pub(crate) node_by_name: BTreeMap<String, NodeId>,
     pub(crate) jobs: BTreeMap<JobId, Job>,
-    /// Jobs PENDING, RUNNING or COMPLETING: what a scheduling pass looks at, without walking
-    /// every job the cluster has ever run. Kept by `apply` (invariant `active_index.rs`).
-    pub(crate) active: BTreeSet<JobId>,
+    /// PENDING jobs, and RUNNING or COMPLETING ones (`holding`): what a scheduling pass looks
+    /// at, without walking every job the cluster has ever run. Kept by `apply` (invariant
+    /// `active_index.rs`).
+    #[serde(skip_serializing)]
+    pub(crate) pending: BTreeSet<JobId>,
+    #[serde(skip_serializing)]
+    pub(crate) holding: BTreeSet<JobId>,
     /// The next job id to hand out. Only grows.
     pub(crate) next_job_id: u64,
     /// `(user, client request id)` → the jobs that submit made, for idempotent retries.
@@ -26,8 +33,51 @@ pub struct ClusterState {
     /// Incremented by every `SetPolicy`.
     pub(crate) policy_version: u64,
     /// Check every invariant after each apply (debug builds only). Large simulations turn it off.
-    #[serde(skip, default = "default_checks")]
+    #[serde(skip_serializing)]
     pub(crate) invariant_checks: bool,
+}
+
+/// The stored form of `ClusterState`: its fields less the derived indexes.
+#[derive(Deserialize)]
+struct StoredClusterState {
+    nodes: BTreeMap<NodeId, Node>,
+    node_by_name: BTreeMap<String, NodeId>,
+    jobs: BTreeMap<JobId, Job>,
+    next_job_id: u64,
+    submit_requests: BTreeMap<(String, String), Vec<JobId>>,
+    now_secs: u64,
+    policy_source: Option<String>,
+    policy_version: u64,
+}
+
+impl From<StoredClusterState> for ClusterState {
+    fn from(stored: StoredClusterState) -> ClusterState {
+        let pending = stored
+            .jobs
+            .values()
+            .filter(|j| j.state == JobState::Pending)
+            .map(|j| j.id)
+            .collect();
+        let holding = stored
+            .jobs
+            .values()
+            .filter(|j| j.state.holds_resources())
+            .map(|j| j.id)
+            .collect();
+        ClusterState {
+            nodes: stored.nodes,
+            node_by_name: stored.node_by_name,
+            jobs: stored.jobs,
+            pending,
+            holding,
+            next_job_id: stored.next_job_id,
+            submit_requests: stored.submit_requests,
+            now_secs: stored.now_secs,
+            policy_source: stored.policy_source,
+            policy_version: stored.policy_version,
+            invariant_checks: default_checks(),
+        }
+    }
 }
 
 fn default_checks() -> bool {
@@ -40,7 +90,8 @@ impl Default for ClusterState {
             nodes: BTreeMap::new(),
             node_by_name: BTreeMap::new(),
             jobs: BTreeMap::new(),
-            active: BTreeSet::new(),
+            pending: BTreeSet::new(),
+            holding: BTreeSet::new(),
             next_job_id: 1,
             submit_requests: BTreeMap::new(),
             now_secs: 0,
@@ -78,18 +129,32 @@ impl ClusterState {
         self.jobs.get(&id)
     }
 
-    /// Jobs in `state`. For PENDING, RUNNING and COMPLETING this walks only the active jobs.
+    /// Jobs in `state`. For PENDING, RUNNING and COMPLETING this walks only the indexed jobs.
     pub fn jobs_in(&self, state: JobState) -> Box<dyn Iterator<Item = &Job> + '_> {
-        if state.is_final() {
-            Box::new(self.jobs.values().filter(move |j| j.state == state))
-        } else {
-            Box::new(self.active_jobs().filter(move |j| j.state == state))
+        match state {
+            JobState::Pending => Box::new(self.pending_jobs()),
+            JobState::Running | JobState::Completing => {
+                Box::new(self.holding_jobs().filter(move |j| j.state == state))
+            }
+            _ => Box::new(self.jobs.values().filter(move |j| j.state == state)),
         }
+    }
+
+    /// PENDING jobs, by id.
+    pub fn pending_jobs(&self) -> impl Iterator<Item = &Job> + '_ {
+        self.pending.iter().filter_map(|id| self.jobs.get(id))
+    }
+
+    /// RUNNING and COMPLETING jobs (those holding an allocation), by id.
+    pub fn holding_jobs(&self) -> impl Iterator<Item = &Job> + '_ {
+        self.holding.iter().filter_map(|id| self.jobs.get(id))
     }
 
     /// Jobs PENDING, RUNNING or COMPLETING, by id.
     pub fn active_jobs(&self) -> impl Iterator<Item = &Job> + '_ {
-        self.active.iter().filter_map(|id| self.jobs.get(id))
+        let mut ids: Vec<JobId> = self.pending.iter().chain(&self.holding).copied().collect();
+        ids.sort_unstable();
+        ids.into_iter().filter_map(|id| self.jobs.get(&id))
     }
 
     pub fn next_job_id(&self) -> JobId {

@@ -176,6 +176,15 @@ proptest! {
     }
 
     #[test]
+    fn a_stored_state_loads_back_with_its_indexes(steps in prop::collection::vec(step(), 1..60)) {
+        let (state, _) = run(&steps);
+        let stored = serde_json::to_string(&state).unwrap();
+        let loaded: ClusterState = serde_json::from_str(&stored).unwrap();
+        prop_assert_eq!(&loaded, &state);
+        check_all(&loaded).unwrap();
+    }
+
+    #[test]
     fn the_same_commands_give_the_same_state(steps in prop::collection::vec(step(), 1..60)) {
         let (a, _) = run(&steps);
         let (b, _) = run(&steps);

@@ -14,7 +14,7 @@ impl ClusterState {
         match job.state {
             JobState::Pending => {
                 must_transition(job, JobState::Cancelled);
-                self.active.remove(&id);
+                self.pending.remove(&id);
                 job.end_secs = Some(now);
                 job.ending = Some(Ending::Cancel { by });
                 Ok(Applied::Done)
@@ -80,8 +80,9 @@ impl ClusterState {
             job.ending = None;
             job.eligible_secs = now;
         }
-        if !requeue {
-            self.active.remove(&id);
+        self.holding.remove(&id);
+        if requeue {
+            self.pending.insert(id);
         }
         if let Some(allocation) = allocation {
             self.release_resources(id, &allocation);

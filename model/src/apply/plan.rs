@@ -36,6 +36,8 @@ impl ClusterState {
                         job.end_secs = None;
                         job.exit = None;
                     }
+                    self.pending.remove(&start.job);
+                    self.holding.insert(start.job);
                     report.started.push(start.job);
                 }
                 Err(reason) => report.refused.push(Refusal {

@@ -70,7 +70,7 @@ impl ClusterState {
                 requeue_count: 0,
             };
             self.jobs.insert(id, job);
-            self.active.insert(id);
+            self.pending.insert(id);
             ids.push(id);
         }
         if let Some(request) = submit.client_request_id {

@@ -1,26 +1,32 @@
-//! Never: a PENDING, RUNNING or COMPLETING job missing from the active index, or a finished
-//! job (or an unknown id) in it. Passes read only the index, so a job missing from it would
-//! never be scheduled again.
+//! Never: a PENDING job missing from the pending index, a RUNNING or COMPLETING job missing from
+//! the holding index, or an index naming a job in another state (or an unknown id). Passes read
+//! only the indexes, so a job missing from them would never be scheduled again.
 
 use crate::cluster::ClusterState;
+use crate::state_machine::JobState;
 
 pub fn check(state: &ClusterState) -> Result<(), String> {
     for job in state.jobs.values() {
-        if job.state.is_final() == state.active.contains(&job.id) {
+        let in_pending = state.pending.contains(&job.id);
+        let in_holding = state.holding.contains(&job.id);
+        let expected = (job.state == JobState::Pending, job.state.holds_resources());
+        if (in_pending, in_holding) != expected {
             return Err(format!(
-                "job {} is {} but {} the active index",
-                job.id,
-                job.state,
-                if state.active.contains(&job.id) {
-                    "in"
-                } else {
-                    "not in"
-                }
+                "job {} is {} but pending index: {in_pending}, holding index: {in_holding}",
+                job.id, job.state
             ));
         }
     }
-    match state.active.iter().find(|id| !state.jobs.contains_key(id)) {
-        Some(id) => Err(format!("the active index holds unknown job {id}")),
-        None => Ok(()),
+    let indexed = state.pending.len() + state.holding.len();
+    let counted = state
+        .jobs
+        .values()
+        .filter(|j| j.state == JobState::Pending || j.state.holds_resources())
+        .count();
+    if indexed != counted {
+        return Err(format!(
+            "the indexes hold {indexed} ids for {counted} active jobs"
+        ));
     }
+    Ok(())
 }

@@ -15,7 +15,7 @@ pub struct ArrayCounts {
 impl ArrayCounts {
     pub fn of(state: &ClusterState) -> ArrayCounts {
         let mut running = BTreeMap::new();
-        for job in state.active_jobs().filter(|j| j.state.holds_resources()) {
+        for job in state.holding_jobs() {
             if let Some(a) = job.array {
                 *running.entry(a.array_job_id).or_insert(0) += 1;
             }

@@ -23,7 +23,7 @@ pub struct LimitCounts {
 impl LimitCounts {
     pub fn of(state: &ClusterState, policy: &Policy, qos_of: impl Fn(&Job) -> String) -> Self {
         let mut counts = LimitCounts::default();
-        for job in state.active_jobs().filter(|j| j.state.holds_resources()) {
+        for job in state.holding_jobs() {
             counts.add(job, policy, &qos_of(job));
         }
         counts

@@ -76,7 +76,8 @@ pub fn ordered_queue<'a>(
             }
         }
     }
-    queue.sort_by(|a, b| {
+    // Unstable is deterministic here: the id breaks every tie.
+    queue.sort_unstable_by(|a, b| {
         b.priority
             .total_cmp(&a.priority)
             .then(a.job.id.cmp(&b.job.id))

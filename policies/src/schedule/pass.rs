@@ -37,6 +37,8 @@ pub struct Pass<'a> {
     /// Per shape: could it fit its candidate nodes if they were idle? (Static within a pass.)
     ever_fits: BTreeMap<FailKey, bool>,
     reservations_made: u32,
+    /// The reason of every job past `backfill.max_jobs_tested`, built once.
+    past_backfill_limit: String,
     blocked_seen: bool,
     tested_after_block: u32,
     plan: Plan,
@@ -60,7 +62,7 @@ impl<'a> Pass<'a> {
         let mut releases = Releases::new();
         let mut ending = Vec::new();
         let mut victims = Vec::new();
-        for job in cluster.active_jobs().filter(|j| j.state.holds_resources()) {
+        for job in cluster.holding_jobs() {
             let Some(allocation) = job.allocation.as_ref() else {
                 continue;
             };
@@ -101,6 +103,10 @@ impl<'a> Pass<'a> {
             failed: BTreeMap::new(),
             ever_fits: BTreeMap::new(),
             reservations_made: 0,
+            past_backfill_limit: format!(
+                "backfill tests {} jobs behind the first blocked one per pass",
+                policy.backfill.max_jobs_tested
+            ),
             blocked_seen: false,
             tested_after_block: 0,
             plan: Plan::default(),
@@ -111,15 +117,11 @@ impl<'a> Pass<'a> {
         self.mark_timeouts();
         let queue = ordered_queue(self.view, self.policy, self.now, &mut self.plan.pending);
         let max_considered = self.policy.scheduler.max_jobs_considered as usize;
+        let not_considered =
+            format!("a pass considers the first {max_considered} jobs in priority order");
         for (position, candidate) in queue.iter().enumerate() {
             if position >= max_considered {
-                let reason = PendingReason::new(
-                    ReasonCode::NotConsidered,
-                    format!(
-                        "position {} in the queue; a pass considers the first {max_considered}",
-                        position + 1
-                    ),
-                );
+                let reason = PendingReason::new(ReasonCode::NotConsidered, not_considered.clone());
                 self.pend(candidate.job, reason, position);
                 continue;
             }
@@ -167,10 +169,7 @@ impl<'a> Pass<'a> {
             if self.tested_after_block > backfill.max_jobs_tested {
                 return Err(PendingReason::new(
                     ReasonCode::Priority,
-                    format!(
-                        "backfill tests {} jobs behind the first blocked one per pass",
-                        backfill.max_jobs_tested
-                    ),
+                    self.past_backfill_limit.clone(),
                 ));
             }
         }
