@@ -6,7 +6,7 @@ use crate::spec::{GpuCount, JobSpec, MemRequest, NodeRange};
 use serde::{Deserialize, Serialize};
 
 /// A job's resource demand.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Shape {
     /// How many nodes the job may span.
     pub nodes: NodeRange,
@@ -24,7 +24,7 @@ pub struct Shape {
 }
 
 /// How GPUs are counted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "per", content = "count", rename_all = "snake_case")]
 pub enum GpuDemand {
     None,

@@ -70,14 +70,14 @@ pub struct JobSpec {
 }
 
 /// `-N MIN[-MAX]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct NodeRange {
     pub min: u32,
     pub max: u32,
 }
 
 /// A memory request in MiB, per node, per CPU or per GPU.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "per", content = "mib", rename_all = "snake_case")]
 pub enum MemRequest {
     /// `--mem`: per node. `0` means "all the memory of the node", as in Slurm.
@@ -167,7 +167,7 @@ pub struct SignalSpec {
 }
 
 /// `-C/--constraint`: a boolean expression over node features.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Constraint {
     Feature(String),

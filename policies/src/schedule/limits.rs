@@ -12,41 +12,49 @@ struct Use {
     jobs: u64,
 }
 
-/// Running use by user, by account and by QoS.
+/// Running use by user, by account and by QoS (names borrowed from the jobs and the policy).
 #[derive(Default)]
-pub struct LimitCounts {
-    users: BTreeMap<String, Use>,
-    accounts: BTreeMap<String, Use>,
-    qos: BTreeMap<String, Use>,
+pub struct LimitCounts<'a> {
+    users: BTreeMap<&'a str, Use>,
+    accounts: BTreeMap<&'a str, Use>,
+    qos: BTreeMap<&'a str, Use>,
 }
 
-impl LimitCounts {
-    pub fn of(state: &ClusterState, policy: &Policy, qos_of: impl Fn(&Job) -> String) -> Self {
+impl<'a> LimitCounts<'a> {
+    pub fn of(
+        state: &'a ClusterState,
+        policy: &'a Policy,
+        qos_of: impl Fn(&'a Job) -> &'a str,
+    ) -> Self {
         let mut counts = LimitCounts::default();
         for job in state.holding_jobs() {
-            counts.add(job, policy, &qos_of(job));
+            counts.add(job, policy, qos_of(job));
         }
         counts
     }
 
-    pub fn add(&mut self, job: &Job, policy: &Policy, qos: &str) {
+    pub fn add(&mut self, job: &'a Job, policy: &'a Policy, qos: &'a str) {
         let gpus = job.gpu_count();
         let bump = |u: &mut Use| {
             u.gpus += gpus;
             u.jobs += 1;
         };
-        bump(self.users.entry(job.user.clone()).or_default());
+        bump(self.users.entry(job.user.as_str()).or_default());
         for account in policy.account_chain(&job.account) {
-            bump(self.accounts.entry(account.to_string()).or_default());
+            bump(self.accounts.entry(account).or_default());
         }
-        bump(self.qos.entry(qos.to_string()).or_default());
+        bump(self.qos.entry(qos).or_default());
     }
 
     /// `Err` with the first limit that starting `job` would break.
     pub fn check(&self, job: &Job, policy: &Policy, qos: &str) -> Result<(), PendingReason> {
         let gpus = job.shape.min_total_gpus();
         let user_limits = policy.user_limits(&job.user);
-        let current = self.users.get(&job.user).copied().unwrap_or_default();
+        let current = self
+            .users
+            .get(job.user.as_str())
+            .copied()
+            .unwrap_or_default();
         within(&user_limits, current, gpus, || format!("user {}", job.user))?;
         for account in policy.account_chain(&job.account) {
             if let Some(a) = policy.accounts.get(account) {

@@ -13,7 +13,8 @@ use super::selector::{could_ever_fit, partition_nodes};
 use super::timeline::{earliest_start, Release, Releases};
 use super::View;
 use crate::config::Policy;
-use corral_model::{Allocation, Job, JobState, NodeId, StartOrder};
+use corral_model::spec::Constraint;
+use corral_model::{Allocation, Job, JobState, NodeId, Shape, StartOrder};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -24,7 +25,7 @@ pub struct Pass<'a> {
     now: u64,
     capacity: Capacity<'a>,
     arrays: ArrayCounts,
-    limits: LimitCounts,
+    limits: LimitCounts<'a>,
     nodes_of: Rc<BTreeMap<String, Vec<NodeId>>>,
     /// When running jobs (and jobs started in this pass) release their GPUs.
     releases: Releases<'a>,
@@ -33,9 +34,9 @@ pub struct Pass<'a> {
     victims: Vec<Victim<'a>>,
     /// Shapes that failed to fit now, with the earliest end that failed: an identical job that
     /// would end no earlier fails too (resources only shrink during a pass).
-    failed: BTreeMap<FailKey, (u64, String)>,
+    failed: BTreeMap<FailKey<'a>, (u64, String)>,
     /// Per shape: could it fit its candidate nodes if they were idle? (Static within a pass.)
-    ever_fits: BTreeMap<FailKey, bool>,
+    ever_fits: BTreeMap<FailKey<'a>, bool>,
     reservations_made: u32,
     /// The reason of every job past `backfill.max_jobs_tested`, built once.
     past_backfill_limit: String,
@@ -45,20 +46,19 @@ pub struct Pass<'a> {
 }
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct FailKey {
-    partition: String,
-    shape: String,
-    filters: String,
+struct FailKey<'a> {
+    partition: &'a str,
+    shape: &'a Shape,
+    constraint: &'a Option<Constraint>,
+    nodelist: &'a [String],
+    exclude: &'a [String],
 }
 
 impl<'a> Pass<'a> {
     pub fn new(view: &'a View<'a>, policy: &'a Policy, now: u64) -> Pass<'a> {
         let cluster = view.cluster;
-        let qos_name = |j: &Job| {
-            qos_of(j, policy)
-                .map(|q| q.name.clone())
-                .unwrap_or_default()
-        };
+        let qos_name =
+            |j: &'a Job| -> &'a str { qos_of(j, policy).map(|q| q.name.as_str()).unwrap_or("") };
         let mut releases = Releases::new();
         let mut ending = Vec::new();
         let mut victims = Vec::new();
@@ -216,7 +216,7 @@ impl<'a> Pass<'a> {
     fn start(&mut self, c: &Candidate<'a>, allocation: Allocation) {
         let job = c.job;
         self.capacity.take(&allocation, job.shape.exclusive);
-        self.limits.add(job, self.policy, &c.qos.name);
+        self.limits.add(job, self.policy, c.qos.name.as_str());
         self.arrays.started(job);
         let release = Release {
             at_secs: self.now.saturating_add(c.limit_secs),
@@ -340,13 +340,12 @@ fn candidate_nodes<'n>(
         .into()
 }
 
-fn fail_key(job: &Job, partition: &str) -> FailKey {
+fn fail_key<'a>(job: &'a Job, partition: &'a str) -> FailKey<'a> {
     FailKey {
-        partition: partition.to_string(),
-        shape: format!("{:?}", job.shape),
-        filters: format!(
-            "{:?}|{:?}|{:?}",
-            job.spec.constraint, job.spec.nodelist, job.spec.exclude
-        ),
+        partition,
+        shape: &job.shape,
+        constraint: &job.spec.constraint,
+        nodelist: &job.spec.nodelist,
+        exclude: &job.spec.exclude,
     }
 }

@@ -25,47 +25,48 @@ pub fn partition_nodes(state: &ClusterState, policy: &Policy) -> BTreeMap<String
 }
 
 /// Whether, with every job gone and every healthy GPU free, the job would fit the candidates.
-/// Counts GPUs of the right model per node and CPUs; a coarse but safe "never" test.
+/// Counts GPUs of the right model per node and CPUs; a coarse but safe "never" test. Stops as
+/// soon as enough nodes have been seen, so a job small beside its partition costs a few nodes.
 pub fn could_ever_fit(state: &ClusterState, job: &Job, nodes: &[NodeId]) -> bool {
     let shape = &job.shape;
-    let per_node: Vec<(u32, u32)> = nodes
-        .iter()
-        .filter_map(|id| state.node(*id))
-        .filter(|n| {
-            job.spec
-                .constraint
-                .as_ref()
-                .is_none_or(|c| c.matches(&|f| n.spec.features.contains(f)))
-        })
-        .map(|n| {
-            let gpus = n
-                .spec
-                .gpus
-                .iter()
-                .filter(|g| g.health == GpuHealth::Healthy)
-                .filter(|g| {
-                    shape
-                        .gpu_model
-                        .as_deref()
-                        .is_none_or(|m| gpu_model_matches(m, &g.model))
-                })
-                .count() as u32;
-            (gpus, n.spec.cpus / shape.cpus_per_task)
-        })
-        .collect();
-    let usable_nodes = per_node.iter().filter(|(g, t)| {
-        *t >= shape.tasks_per_node.unwrap_or(1)
-            && match shape.gpus {
-                GpuDemand::PerNode(need) => *g >= need,
-                GpuDemand::PerTask(need) => *g >= need,
-                _ => true,
-            }
-    });
-    let count = usable_nodes.clone().count() as u32;
-    if count < shape.nodes.min {
-        return false;
+    let per_node_gpus = match shape.gpus {
+        GpuDemand::PerNode(need) | GpuDemand::PerTask(need) => need,
+        _ => 0,
+    };
+    let min_tasks_per_node = shape.tasks_per_node.unwrap_or(1);
+    let (need_gpus, need_tasks) = (shape.min_total_gpus(), u64::from(shape.tasks));
+    let (mut count, mut gpus_seen, mut tasks_seen) = (0u32, 0u64, 0u64);
+    for node in nodes.iter().filter_map(|id| state.node(*id)) {
+        let features_ok = job
+            .spec
+            .constraint
+            .as_ref()
+            .is_none_or(|c| c.matches(&|f| node.spec.features.contains(f)));
+        if !features_ok {
+            continue;
+        }
+        let gpus = node
+            .spec
+            .gpus
+            .iter()
+            .filter(|g| g.health == GpuHealth::Healthy)
+            .filter(|g| {
+                shape
+                    .gpu_model
+                    .as_deref()
+                    .is_none_or(|m| gpu_model_matches(m, &g.model))
+            })
+            .count() as u32;
+        let tasks = node.spec.cpus / shape.cpus_per_task;
+        if tasks < min_tasks_per_node || gpus < per_node_gpus {
+            continue;
+        }
+        count += 1;
+        gpus_seen += u64::from(gpus);
+        tasks_seen += u64::from(tasks);
+        if count >= shape.nodes.min && gpus_seen >= need_gpus && tasks_seen >= need_tasks {
+            return true;
+        }
     }
-    let total_gpus: u64 = usable_nodes.clone().map(|(g, _)| u64::from(*g)).sum();
-    let total_tasks: u64 = usable_nodes.map(|(_, t)| u64::from(*t)).sum();
-    total_gpus >= shape.min_total_gpus() && total_tasks >= u64::from(shape.tasks)
+    false
 }

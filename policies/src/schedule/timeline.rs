@@ -41,6 +41,10 @@ pub fn earliest_start(
         while let Some(next) = walk.next_if(|r| r.at_secs == at) {
             future.give_back(&next.allocation, next.exclusive);
         }
+        // Placement is tried only once enough GPUs are free in all (a cheap necessary condition).
+        if future.free_gpus_total < job.shape.min_total_gpus() {
+            continue;
+        }
         if let Ok(allocation) = place(&future, job, candidates, at.saturating_add(limit_secs)) {
             return Some((at, allocation));
         }
