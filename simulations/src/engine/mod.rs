@@ -7,6 +7,7 @@
 //! gives the same report, bit for bit.
 
 mod events;
+mod fairshare;
 mod job;
 mod record;
 mod replay;

@@ -3,6 +3,7 @@
 //! something changed) and commit its plan. Job ends are queued as their runs start.
 
 use super::events::{Event, EventKind, EventQueue};
+use super::fairshare::SimFairShare;
 use super::job::SimJob;
 use super::record::{Counters, JobRecord, Sample};
 use super::{SimError, SimOptions};
@@ -22,7 +23,7 @@ pub(crate) struct Replay<'a> {
     policy: &'a Policy,
     options: &'a SimOptions,
     state: ClusterState,
-    fairshare: BTreeMap<(String, String), f64>,
+    shares: SimFairShare,
     events: EventQueue,
     pub(crate) records: Vec<JobRecord>,
     /// `JobId(first_id + k)` is the job at `index_of_id[k]` (ids are handed out in submit order).
@@ -57,7 +58,7 @@ impl<'a> Replay<'a> {
             policy,
             options,
             state,
-            fairshare: BTreeMap::new(),
+            shares: SimFairShare::new(policy),
             events: EventQueue::default(),
             records: Vec::with_capacity(jobs.len()),
             index_of_id: Vec::with_capacity(jobs.len()),
@@ -162,6 +163,9 @@ impl<'a> Replay<'a> {
             exit_code: (outcome == Outcome::Success).then_some(0),
             signal: None,
         };
+        if let Some(job) = self.state.job(id) {
+            self.shares.charge(&self.state, job, now, self.policy);
+        }
         self.apply(now, event.job, Command::JobEnded { job: id, status })?;
         self.running -= 1;
         self.busy_gpus -= gpus;
@@ -222,6 +226,7 @@ impl<'a> Replay<'a> {
                 self.options.trace_fields,
             );
             let submit_account = submit.account.clone();
+            self.shares.saw_user(&submit.user);
             let applied = self.apply(now, index, Command::Submit(submit))?;
             let Applied::Submitted { jobs, .. } = applied else {
                 return Err(SimError::Engine(format!(
@@ -254,9 +259,10 @@ impl<'a> Replay<'a> {
     /// One scheduling pass at `now`, its plan committed and its consequences queued.
     fn pass(&mut self, now: u64) -> Result<(), SimError> {
         let plan = {
+            let fairshare = self.shares.factors(now, self.policy);
             let view = View {
                 cluster: &self.state,
-                fairshare: &self.fairshare,
+                fairshare,
             };
             schedule(&view, self.policy, now)
         };
