@@ -3,6 +3,7 @@
 //! the invariants `apply` keeps, and batch-script parsing. No async, no I/O, no clock.
 
 pub mod apply;
+pub mod civil_time;
 pub mod cluster;
 pub mod command;
 pub mod gpu_model;

@@ -5,6 +5,7 @@
 //! refused with the forms that work, because the model never reads a clock.
 
 use super::error::ValueError;
+use crate::civil_time;
 use crate::spec::BeginTime;
 
 pub const ACCEPTED_BEGIN: &str = "now, now+N[seconds|minutes|hours|days|weeks] (default seconds) \
@@ -109,26 +110,13 @@ fn fixed_numbers(
     Ok(pieces.iter().filter_map(|p| p.parse().ok()).collect())
 }
 
-fn is_leap(year: u64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
 fn days_in_month(year: u64, month: u64) -> u64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    civil_time::days_in_month(year as i64, month as i64) as u64
 }
 
 /// Days from 1970-01-01 to the given date (year >= 1970).
 fn days_since_epoch(year: u64, month: u64, day: u64) -> u64 {
-    let whole_years: u64 = (1970..year)
-        .map(|y| if is_leap(y) { 366 } else { 365 })
-        .sum();
-    let whole_months: u64 = (1..month).map(|m| days_in_month(year, m)).sum();
-    whole_years + whole_months + day - 1
+    civil_time::days_since_unix_epoch(year as i64, month as i64, day as i64) as u64
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

@@ -5,7 +5,6 @@
 //! [`BadRecord`] with its 1-based line number and a reason. Only problems that make the whole
 //! file unreadable (I/O, an unknown format, a wrong CSV header) are errors.
 
-mod civil_time;
 mod csv;
 mod error;
 mod fields;

@@ -1,8 +1,8 @@
-//! Converting a calendar timestamp `YYYY-MM-DD HH:MM:SS` (taken as UTC) to Unix seconds, without a
-//! date library.
+//! Calendar dates (UTC, proleptic Gregorian) to Unix seconds, without a date library: for
+//! `--begin` dates in batch scripts and timestamps in traces.
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with `T` between date and time) into Unix seconds, UTC.
-pub(crate) fn parse_utc_timestamp(text: &str) -> Result<i64, String> {
+pub fn parse_utc_timestamp(text: &str) -> Result<i64, String> {
     let text = text.trim();
     let invalid =
         || format!("timestamp {text:?} is not a date and time (accepted: YYYY-MM-DD HH:MM:SS)");
@@ -36,7 +36,8 @@ fn is_leap_year(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-fn days_in_month(year: i64, month: i64) -> i64 {
+/// Days in a month of the proleptic Gregorian calendar.
+pub fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
         2 if is_leap_year(year) => 29,
         2 => 28,
@@ -47,7 +48,7 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 
 /// Days from 1970-01-01 to the given proleptic Gregorian date, counted with whole 400-year
 /// cycles (146,097 days each) from 0000-03-01 so that leap days fall at the end of a year.
-fn days_since_unix_epoch(year: i64, month: i64, day: i64) -> i64 {
+pub fn days_since_unix_epoch(year: i64, month: i64, day: i64) -> i64 {
     const DAYS_PER_CYCLE: i64 = 146_097;
     const DAYS_FROM_0000_03_01_TO_1970_01_01: i64 = 719_468;
     // Years start in March, so February (and its leap day) is the year's last month.
