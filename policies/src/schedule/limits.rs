@@ -13,8 +13,10 @@ struct Use {
 }
 
 /// Running use by user, by account and by QoS (names borrowed from the jobs and the policy).
+/// Under a policy that sets no limit on running jobs or GPUs nothing is counted.
 #[derive(Default)]
 pub struct LimitCounts<'a> {
+    enforced: bool,
     users: BTreeMap<&'a str, Use>,
     accounts: BTreeMap<&'a str, Use>,
     qos: BTreeMap<&'a str, Use>,
@@ -26,7 +28,13 @@ impl<'a> LimitCounts<'a> {
         policy: &'a Policy,
         qos_of: impl Fn(&'a Job) -> &'a str,
     ) -> Self {
-        let mut counts = LimitCounts::default();
+        let mut counts = LimitCounts {
+            enforced: sets_running_limits(policy),
+            ..LimitCounts::default()
+        };
+        if !counts.enforced {
+            return counts;
+        }
         for job in state.holding_jobs() {
             counts.add(job, policy, qos_of(job));
         }
@@ -34,6 +42,9 @@ impl<'a> LimitCounts<'a> {
     }
 
     pub fn add(&mut self, job: &'a Job, policy: &'a Policy, qos: &'a str) {
+        if !self.enforced {
+            return;
+        }
         let gpus = job.gpu_count();
         let bump = |u: &mut Use| {
             u.gpus += gpus;
@@ -48,6 +59,9 @@ impl<'a> LimitCounts<'a> {
 
     /// `Err` with the first limit that starting `job` would break.
     pub fn check(&self, job: &Job, policy: &Policy, qos: &str) -> Result<(), PendingReason> {
+        if !self.enforced {
+            return Ok(());
+        }
         let gpus = job.shape.min_total_gpus();
         let user_limits = policy.user_limits(&job.user);
         let current = self
@@ -68,6 +82,15 @@ impl<'a> LimitCounts<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether any user, account or QoS limit caps running jobs or GPUs.
+fn sets_running_limits(policy: &Policy) -> bool {
+    let caps = |l: &Limits| l.max_gpus.is_some() || l.max_running_jobs.is_some();
+    caps(&policy.user_defaults.limits)
+        || policy.users.values().any(|u| caps(&u.limits))
+        || policy.accounts.values().any(|a| caps(&a.limits))
+        || policy.qos.values().any(|q| caps(&q.limits))
 }
 
 fn within(

@@ -62,6 +62,7 @@ impl<'a> Pass<'a> {
         let mut releases = Releases::new();
         let mut ending = Vec::new();
         let mut victims = Vec::new();
+        let anyone_preempts = policy.qos.values().any(|q| !q.preempt.is_empty());
         for job in cluster.holding_jobs() {
             let Some(allocation) = job.allocation.as_ref() else {
                 continue;
@@ -84,8 +85,10 @@ impl<'a> Pass<'a> {
                 ending.push(release);
             } else {
                 releases.insert((release.at_secs, release.job), release);
-                if let Ok(qos) = qos_of(job, policy) {
-                    victims.push(Victim { job, qos });
+                if anyone_preempts {
+                    if let Ok(qos) = qos_of(job, policy) {
+                        victims.push(Victim { job, qos });
+                    }
                 }
             }
         }
