@@ -1,5 +1,8 @@
-//! placeholder
+//! Corral's pure decision core: the admin policy file (`config`), admission of submits,
+//! Fair Tree fair-share, multifactor priority, and the scheduling pass `schedule::schedule`.
+//! No I/O, no clock, no logging: the same inputs always give the same answers.
 
+pub mod admission;
 pub mod config;
 pub mod fairshare;
 pub mod priority;
