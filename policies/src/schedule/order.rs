@@ -5,8 +5,8 @@ use super::reason::{PendingReason, ReasonCode};
 use super::resolve::{partition_of, qos_of, time_limit_secs};
 use super::View;
 use crate::config::{Partition, Policy, Qos};
-use crate::priority::{job_priority, PriorityInputs};
-use corral_model::{Job, JobId, JobState};
+use crate::priority::{job_priority_scaled, PriorityInputs, PriorityScale};
+use corral_model::{Job, JobId};
 use std::collections::BTreeMap;
 
 pub struct Candidate<'a> {
@@ -23,7 +23,7 @@ pub fn ordered_queue<'a>(
     view: &View<'a>,
     policy: &'a Policy,
     now_secs: u64,
-    pending: &mut BTreeMap<JobId, PendingReason>,
+    pending: &mut Vec<(JobId, PendingReason)>,
 ) -> Vec<Candidate<'a>> {
     let cluster_gpus: u64 = view.cluster.nodes().map(|n| n.spec.gpus.len() as u64).sum();
     let fairshare_of: BTreeMap<(&str, &str), f64> = view
@@ -35,8 +35,9 @@ pub fn ordered_queue<'a>(
     type ResolveKey<'j> = (Option<&'j str>, Option<&'j str>, &'j str, &'j str);
     let mut resolved: BTreeMap<ResolveKey<'a>, Result<(&'a Partition, &'a Qos), String>> =
         BTreeMap::new();
+    let scale = PriorityScale::of(policy);
     let mut queue = Vec::new();
-    for job in view.cluster.jobs_in(JobState::Pending) {
+    for job in view.cluster.pending_jobs() {
         let key = (
             job.spec.partition.as_deref(),
             job.spec.qos.as_deref(),
@@ -46,10 +47,8 @@ pub fn ordered_queue<'a>(
         let resolution = resolved.entry(key).or_insert_with(|| resolve(job, policy));
         match resolution {
             Err(why) => {
-                pending.insert(
-                    job.id,
-                    PendingReason::new(ReasonCode::NeverPolicy, why.clone()),
-                );
+                let reason = PendingReason::new(ReasonCode::NeverPolicy, why.clone());
+                pending.push((job.id, reason));
             }
             Ok((partition, qos)) => {
                 let (partition, qos) = (*partition, *qos);
@@ -71,7 +70,7 @@ pub fn ordered_queue<'a>(
                     partition,
                     qos,
                     limit_secs: time_limit_secs(job, partition),
-                    priority: job_priority(&inputs, policy).total,
+                    priority: job_priority_scaled(&inputs, policy, &scale).total,
                 });
             }
         }

@@ -14,10 +14,11 @@ use super::timeline::{earliest_start, Release, Releases};
 use super::View;
 use crate::config::Policy;
 use corral_model::spec::Constraint;
-use corral_model::{Allocation, Job, JobState, NodeId, Shape, StartOrder};
+use corral_model::{Allocation, Job, JobId, JobState, NodeId, Shape, StartOrder};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 pub struct Pass<'a> {
     view: &'a View<'a>,
@@ -38,8 +39,10 @@ pub struct Pass<'a> {
     /// Per shape: could it fit its candidate nodes if they were idle? (Static within a pass.)
     ever_fits: BTreeMap<FailKey<'a>, bool>,
     reservations_made: u32,
+    /// Reasons of jobs left pending, in queue order; sorted into `plan.pending` at the end.
+    pending: Vec<(JobId, PendingReason)>,
     /// The reason of every job past `backfill.max_jobs_tested`, built once.
-    past_backfill_limit: String,
+    past_backfill_limit: Arc<str>,
     blocked_seen: bool,
     tested_after_block: u32,
     plan: Plan,
@@ -106,10 +109,12 @@ impl<'a> Pass<'a> {
             failed: BTreeMap::new(),
             ever_fits: BTreeMap::new(),
             reservations_made: 0,
+            pending: Vec::new(),
             past_backfill_limit: format!(
                 "backfill tests {} jobs behind the first blocked one per pass",
                 policy.backfill.max_jobs_tested
-            ),
+            )
+            .into(),
             blocked_seen: false,
             tested_after_block: 0,
             plan: Plan::default(),
@@ -118,7 +123,7 @@ impl<'a> Pass<'a> {
 
     pub fn run(mut self) -> Plan {
         self.mark_timeouts();
-        let queue = ordered_queue(self.view, self.policy, self.now, &mut self.plan.pending);
+        let queue = ordered_queue(self.view, self.policy, self.now, &mut self.pending);
         let max_considered = self.policy.scheduler.max_jobs_considered as usize;
         let not_considered =
             format!("a pass considers the first {max_considered} jobs in priority order");
@@ -132,12 +137,13 @@ impl<'a> Pass<'a> {
                 self.pend(candidate.job, reason, position);
             }
         }
+        self.plan.pending = std::mem::take(&mut self.pending).into_iter().collect();
         self.plan
     }
 
     fn pend(&mut self, job: &Job, mut reason: PendingReason, ahead: usize) {
         reason.ahead = ahead as u32;
-        self.plan.pending.insert(job.id, reason);
+        self.pending.push((job.id, reason));
     }
 
     fn mark_timeouts(&mut self) {

@@ -3,13 +3,14 @@
 
 use corral_model::JobId;
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingReason {
     pub code: ReasonCode,
     /// One plain sentence with the numbers, e.g. "needs 2 nodes × 8 GPUs; the largest free block
-    /// is 1 node × 8 GPUs (gpu-r1-03)".
-    pub detail: String,
+    /// is 1 node × 8 GPUs (gpu-r1-03)". Shared, because many jobs often have the same one.
+    pub detail: Arc<str>,
     /// Jobs of higher priority considered before it in this pass.
     pub ahead: u32,
     /// When backfill expects it to start, if it holds a reservation.
@@ -64,7 +65,7 @@ impl ReasonCode {
 }
 
 impl PendingReason {
-    pub fn new(code: ReasonCode, detail: impl Into<String>) -> PendingReason {
+    pub fn new(code: ReasonCode, detail: impl Into<Arc<str>>) -> PendingReason {
         PendingReason {
             code,
             detail: detail.into(),
