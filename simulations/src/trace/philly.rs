@@ -6,10 +6,10 @@
 //! as `origin_unix_secs`; `run_secs` = `duration` (seconds, decimals rounded); `gpus` =
 //! `num_gpus`; `account` = `cluster` (the virtual cluster). `gpu_time` is not used.
 
-use corral_model::civil_time::parse_utc_timestamp;
 use super::csv::{cells_exact, Header};
 use super::source::{for_each_line, NotUtf8};
 use super::{fields, JobCollector, Trace, TraceError, TraceFormat, TraceJob, TraceReport};
+use corral_model::civil_time::parse_utc_timestamp;
 use std::io::BufRead;
 
 /// The header of the Philly CSV.

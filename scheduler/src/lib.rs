@@ -1,0 +1,37 @@
+//! `corral-scheduler`: one node of the replicated scheduler. It serves the Client, Agent and Raft
+//! gRPC services (`corral-proto`) on one address, replicates `ClusterState` with Raft
+//! (`corral-raft`), and on the leader runs the scheduling loop (`corral-policies::schedule`).
+//!
+//! Writes that reach a follower are not forwarded: they are answered `FAILED_PRECONDITION` with
+//! the leader's address in the `corral-leader` metadata (`UNAVAILABLE` while no leader is known),
+//! and the client retries there with the same client request id, so a retry never makes two jobs.
+//! Reads answer from the receiving node's applied state.
+//!
+//! Module map: `config` (the TOML file) and `config_check` (validation), `server` (`Scheduler`:
+//! start and stop), `writer` (leader-only writes, stamped by `clock`), `client_service`,
+//! `agent_service`, `status_report`, `raft_service` and `network` (Raft over gRPC, payloads by
+//! `raft_codec`), `leader_loop` with `policy_source`, `error`.
+
+// tonic's service traits answer `Result<_, tonic::Status>` (176 bytes); the helpers that build
+// a status return it too rather than boxing it at every call.
+#![allow(clippy::result_large_err)]
+
+mod agent_service;
+mod client_service;
+mod clock;
+pub mod config;
+pub mod config_check;
+pub mod error;
+pub mod leader_loop;
+pub mod network;
+mod policy_source;
+mod raft_codec;
+mod raft_service;
+pub mod server;
+mod status_report;
+mod writer;
+
+pub use config::{Config, Peer};
+pub use config_check::{CheckedConfig, ConfigError};
+pub use error::SchedulerError;
+pub use server::Scheduler;
