@@ -2,7 +2,8 @@
 //! decoded here, with errors that name the field and what was wrong.
 
 use crate::v1;
-use corral_model::{Job, JobId, JobSpec, Node, NodeSpec, Submit};
+use corral_model::job::{ExitStatus, Outcome};
+use corral_model::{Job, JobId, JobSpec, Node, NodeId, NodeSpec, Submit};
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 
@@ -18,6 +19,95 @@ pub enum ConvertError {
     Empty { field: &'static str },
     #[error("{field}: missing")]
     Missing { field: &'static str },
+    #[error("{field} = {value:?}: not one of the accepted values (accepted: {accepted})")]
+    NotOneOf {
+        field: &'static str,
+        value: String,
+        accepted: String,
+    },
+    #[error("{field} = {value}: above the largest accepted value {max}")]
+    TooLarge {
+        field: &'static str,
+        value: u64,
+        max: u64,
+    },
+}
+
+/// Outcome names on the wire, as `ReportJobEndedRequest.outcome` carries them.
+pub const OUTCOME_NAMES: [(&str, Outcome); 6] = [
+    ("success", Outcome::Success),
+    ("failure", Outcome::Failure),
+    ("out_of_memory", Outcome::OutOfMemory),
+    ("timeout", Outcome::Timeout),
+    ("killed", Outcome::Killed),
+    ("node_fail", Outcome::NodeFail),
+];
+
+/// A job end as an agent reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobEndReport {
+    pub node: NodeId,
+    pub job: JobId,
+    pub status: ExitStatus,
+}
+
+/// The job end a report describes, or which field is wrong.
+pub fn job_end_from_report(
+    request: &v1::ReportJobEndedRequest,
+) -> Result<JobEndReport, ConvertError> {
+    let outcome = outcome_from_name(&request.outcome)?;
+    Ok(JobEndReport {
+        node: node_id_from_wire("node_id", request.node_id)?,
+        job: JobId(request.job_id),
+        status: ExitStatus {
+            outcome,
+            exit_code: request.exit_code,
+            signal: request.signal,
+        },
+    })
+}
+
+/// The report an agent sends for `status` (the agent side of `job_end_from_report`).
+pub fn job_end_report(node: NodeId, job: JobId, status: &ExitStatus) -> v1::ReportJobEndedRequest {
+    v1::ReportJobEndedRequest {
+        node_id: u64::from(node.0),
+        job_id: job.0,
+        outcome: outcome_name(status.outcome).to_string(),
+        exit_code: status.exit_code,
+        signal: status.signal,
+    }
+}
+
+/// The wire name of `outcome`.
+pub fn outcome_name(outcome: Outcome) -> &'static str {
+    OUTCOME_NAMES
+        .iter()
+        .find(|(_, o)| *o == outcome)
+        .map_or("failure", |(name, _)| name)
+}
+
+fn outcome_from_name(name: &str) -> Result<Outcome, ConvertError> {
+    let wanted = name.trim().to_ascii_lowercase();
+    OUTCOME_NAMES
+        .iter()
+        .find(|(n, _)| *n == wanted)
+        .map(|(_, outcome)| *outcome)
+        .ok_or_else(|| ConvertError::NotOneOf {
+            field: "outcome",
+            value: name.to_string(),
+            accepted: OUTCOME_NAMES.map(|(n, _)| n).join(", "),
+        })
+}
+
+/// A node id from a `uint64` wire field (node ids are 32-bit).
+pub fn node_id_from_wire(field: &'static str, raw: u64) -> Result<NodeId, ConvertError> {
+    u32::try_from(raw)
+        .map(NodeId)
+        .map_err(|_| ConvertError::TooLarge {
+            field,
+            value: raw,
+            max: u64::from(u32::MAX),
+        })
 }
 
 /// The `Submit` command a request asks for. The account is the request's, else the spec's,

@@ -116,3 +116,51 @@ fn a_follower_status_names_the_leader_and_a_client_reads_it() {
     assert_eq!(unknown.code(), tonic::Code::Unavailable);
     assert_eq!(leader_hint(&unknown), None);
 }
+
+#[test]
+fn a_job_end_report_round_trips_for_every_outcome() {
+    for (name, outcome) in OUTCOME_NAMES {
+        let status = corral_model::ExitStatus {
+            outcome,
+            exit_code: Some(3),
+            signal: None,
+        };
+        let request = job_end_report(corral_model::NodeId(2), corral_model::JobId(9), &status);
+        assert_eq!(request.outcome, name);
+        let report = job_end_from_report(&request).expect("valid report");
+        assert_eq!(report.node, corral_model::NodeId(2));
+        assert_eq!(report.job, corral_model::JobId(9));
+        assert_eq!(report.status, status);
+    }
+}
+
+#[test]
+fn a_job_end_report_names_a_bad_outcome_and_a_too_large_node_id() {
+    let request = v1::ReportJobEndedRequest {
+        node_id: 1,
+        job_id: 1,
+        outcome: "exploded".to_string(),
+        exit_code: None,
+        signal: None,
+    };
+    assert_eq!(
+        job_end_from_report(&request)
+            .expect_err("bad outcome")
+            .to_string(),
+        "outcome = \"exploded\": not one of the accepted values (accepted: success, failure, \
+         out_of_memory, timeout, killed, node_fail)"
+    );
+    let request = v1::ReportJobEndedRequest {
+        node_id: 1 << 40,
+        outcome: "success".to_string(),
+        ..request
+    };
+    assert_eq!(
+        job_end_from_report(&request).expect_err("bad node id"),
+        ConvertError::TooLarge {
+            field: "node_id",
+            value: 1 << 40,
+            max: 4_294_967_295,
+        }
+    );
+}

@@ -1,21 +1,48 @@
-//! The `Agent` gRPC service, minimal for now: a node agent registers its node (a write, through
-//! `Writer`) and sends heartbeats, answered with the jobs that hold resources on its node.
-//! Heartbeats are not yet recorded, so no node is marked DOWN for missing them (issue 6).
+//! The `Agent` gRPC service: a node agent registers its node and reports job ends (writes,
+//! through `Writer`), and sends heartbeats, answered with the jobs that hold resources on its node
+//! and the node's state. All three are served by the leader only, which records each register
+//! and heartbeat in `Liveness` so that the leader loop can mark silent nodes DOWN.
 
+use crate::liveness::Liveness;
 use crate::writer::Writer;
-use corral_model::{Applied, Command, NodeId};
-use corral_proto::convert::node_spec_from_register;
+use corral_model::{Applied, Command, JobId, NodeId};
+use corral_proto::convert::{job_end_from_report, node_id_from_wire, node_spec_from_register};
 use corral_proto::v1::agent_server::Agent;
 use corral_proto::v1::*;
+use std::sync::Arc;
+use std::time::Instant;
 use tonic::{Request, Response, Status};
 
 pub struct AgentService {
     writer: Writer,
+    liveness: Arc<Liveness>,
 }
 
 impl AgentService {
-    pub fn new(writer: Writer) -> AgentService {
-        AgentService { writer }
+    pub fn new(writer: Writer, liveness: Arc<Liveness>) -> AgentService {
+        AgentService { writer, liveness }
+    }
+
+    /// `Ok` when `job` may be reported ended by `node`: it runs there, or it no longer holds
+    /// resources anywhere (a repeated report, which `apply` answers with no change).
+    fn check_runs_on(&self, job: JobId, node: NodeId) -> Result<(), Status> {
+        let placed_on = self.writer.node().read_state(|cluster| {
+            let job = cluster.job(job)?;
+            let nodes: Vec<u32> = job
+                .allocation
+                .as_ref()
+                .map(|a| a.nodes.iter().map(|n| n.node.0).collect())
+                .unwrap_or_default();
+            Some(nodes)
+        });
+        match placed_on {
+            None => Err(Status::not_found(format!("job_id = {}: no such job", job.0))),
+            Some(nodes) if nodes.is_empty() || nodes.contains(&node.0) => Ok(()),
+            Some(nodes) => Err(Status::invalid_argument(format!(
+                "job {} runs on node ids {nodes:?}, not on node {} (a report from a node it no longer runs on)",
+                job.0, node.0
+            ))),
+        }
     }
 }
 
@@ -28,9 +55,12 @@ impl Agent for AgentService {
         let spec = node_spec_from_register(request.get_ref())
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
         match self.writer.write(Command::RegisterNode(spec)).await? {
-            Applied::NodeRegistered { node } => Ok(Response::new(RegisterReply {
-                node_id: u64::from(node.0),
-            })),
+            Applied::NodeRegistered { node } => {
+                self.liveness.heard_from(node, Instant::now());
+                Ok(Response::new(RegisterReply {
+                    node_id: u64::from(node.0),
+                }))
+            }
             other => Err(Status::internal(format!(
                 "register: unexpected answer from apply: {other:?}"
             ))),
@@ -41,24 +71,42 @@ impl Agent for AgentService {
         &self,
         request: Request<HeartbeatRequest>,
     ) -> Result<Response<HeartbeatReply>, Status> {
+        self.writer.redirect_unless_leader()?;
         let raw_id = request.get_ref().node_id;
-        let id = u32::try_from(raw_id).map(NodeId).map_err(|_| {
-            Status::invalid_argument(format!(
-                "node_id = {raw_id}: above the largest node id {}",
-                u32::MAX
-            ))
-        })?;
-        let job_ids = self
+        let id = node_id_from_wire("node_id", raw_id)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let (job_ids, node_state) = self
             .writer
             .node()
             .read_state(|cluster| {
-                cluster
-                    .node(id)
-                    .map(|node| node.usage.jobs.iter().map(|job| job.0).collect())
+                cluster.node(id).map(|node| {
+                    let jobs = node.usage.jobs.iter().map(|job| job.0).collect();
+                    (jobs, node.state.name().to_string())
+                })
             })
             .ok_or_else(|| {
                 Status::not_found(format!("node_id = {raw_id}: no such node (register first)"))
             })?;
-        Ok(Response::new(HeartbeatReply { job_ids }))
+        self.liveness.heard_from(id, Instant::now());
+        Ok(Response::new(HeartbeatReply {
+            job_ids,
+            node_state,
+        }))
+    }
+
+    async fn report_job_ended(
+        &self,
+        request: Request<ReportJobEndedRequest>,
+    ) -> Result<Response<ReportJobEndedReply>, Status> {
+        self.writer.redirect_unless_leader()?;
+        let report = job_end_from_report(request.get_ref())
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        self.check_runs_on(report.job, report.node)?;
+        let command = Command::JobEnded {
+            job: report.job,
+            status: report.status,
+        };
+        let changed = !matches!(self.writer.write(command).await?, Applied::NoChange);
+        Ok(Response::new(ReportJobEndedReply { changed }))
     }
 }

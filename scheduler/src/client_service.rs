@@ -1,7 +1,9 @@
-//! The `Client` gRPC service: submit and cancel (writes, through `Writer`), and reads of jobs,
+//! The `Client` gRPC service: submit and cancel (writes, through `Writer`), the admin writes
+//! drain, resume and policy apply (`admin_writes`), and reads of jobs,
 //! nodes and cluster status from this node's applied state (a follower's may lag by a few
 //! entries; `ClusterStatus` says which node answered and who leads).
 
+use crate::admin_writes;
 use crate::status_report::cluster_status;
 use crate::writer::Writer;
 use corral_model::{Applied, Command, JobId, JobState};
@@ -116,5 +118,29 @@ impl Client for ClientService {
         _request: Request<ClusterStatusRequest>,
     ) -> Result<Response<ClusterStatusReply>, Status> {
         Ok(Response::new(cluster_status(self.writer.node())))
+    }
+
+    async fn drain(&self, request: Request<DrainRequest>) -> Result<Response<DrainReply>, Status> {
+        let r = request.get_ref();
+        let changed = admin_writes::drain(&self.writer, &r.user, &r.node, &r.reason).await?;
+        Ok(Response::new(DrainReply { changed }))
+    }
+
+    async fn resume(
+        &self,
+        request: Request<ResumeRequest>,
+    ) -> Result<Response<ResumeReply>, Status> {
+        let r = request.get_ref();
+        let changed = admin_writes::resume(&self.writer, &r.user, &r.node).await?;
+        Ok(Response::new(ResumeReply { changed }))
+    }
+
+    async fn policy_apply(
+        &self,
+        request: Request<PolicyApplyRequest>,
+    ) -> Result<Response<PolicyApplyReply>, Status> {
+        let r = request.get_ref();
+        let version = admin_writes::policy_apply(&self.writer, &r.user, &r.text).await?;
+        Ok(Response::new(PolicyApplyReply { version }))
     }
 }

@@ -36,6 +36,11 @@ pub struct Config {
     /// The admin policy file (see corral-policies). Absent = the built-in defaults. A policy set
     /// through the cluster (`SetPolicy`) takes precedence over this file.
     pub policy_file: Option<PathBuf>,
+    /// The leader marks a node DOWN (ending or requeueing its jobs) once it has heard nothing
+    /// from the node's agent (register or heartbeat) for this long. A new leader first waits this
+    /// long itself, so that it never declares nodes dead for heartbeats its predecessor received.
+    /// Default 60000 (Slurm's `SlurmdTimeout` defaults to 300 s; slurm.conf(5)).
+    pub node_timeout_ms: u64,
 }
 
 /// One member of the scheduler cluster.
@@ -62,6 +67,7 @@ impl Default for Config {
             leader_loop_min_interval_ms: 50,
             leader_loop_idle_interval_ms: 1_000,
             policy_file: None,
+            node_timeout_ms: 60_000,
         }
     }
 }

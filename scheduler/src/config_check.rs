@@ -40,6 +40,7 @@ pub struct CheckedConfig {
     pub leader_loop_min_interval: Duration,
     pub leader_loop_idle_interval: Duration,
     pub policy_file: Option<PathBuf>,
+    pub node_timeout: Duration,
 }
 
 impl Config {
@@ -68,6 +69,7 @@ impl Config {
             leader_loop_min_interval: Duration::from_millis(self.leader_loop_min_interval_ms),
             leader_loop_idle_interval: Duration::from_millis(self.leader_loop_idle_interval_ms),
             policy_file: self.policy_file.clone(),
+            node_timeout: Duration::from_millis(self.node_timeout_ms),
         })
     }
 
@@ -124,6 +126,16 @@ impl Config {
                 &format!(
                     "must be at least 1 and at least leader_loop_min_interval_ms = {}",
                     self.leader_loop_min_interval_ms
+                ),
+            ));
+        }
+        if self.node_timeout_ms < self.leader_loop_idle_interval_ms {
+            return Err(invalid(
+                "node_timeout_ms",
+                self.node_timeout_ms,
+                &format!(
+                    "must be at least leader_loop_idle_interval_ms = {} (nodes are checked once per leader loop pass)",
+                    self.leader_loop_idle_interval_ms
                 ),
             ));
         }

@@ -1,22 +1,26 @@
 //! The leader's scheduling loop. Woken by writes (submits, cancels, node registrations) and at
 //! least once per idle interval, at most once per minimum interval; on the leader only, it reads
-//! the applied state, runs `corral_policies::schedule`, and proposes the plan (`CommitPlan`, which
-//! `apply` re-verifies) and a `TimeLimitReached` for each timed-out job, stamped with its clock.
+//! the applied state, first proposes `NodeLost` for every node whose agent has been silent past
+//! the node timeout (`Liveness`), then runs `corral_policies::schedule` and proposes the plan
+//! (`CommitPlan`, which `apply` re-verifies) and a `TimeLimitReached` for each timed-out job, all
+//! stamped with its clock.
 
 use crate::clock;
+use crate::liveness::{Liveness, Silent};
 use crate::policy_source::PolicySource;
-use corral_model::{Command, JobId};
+use corral_model::{Command, JobId, NodeState};
 use corral_policies::schedule::{schedule, Plan, View};
-use corral_raft::RaftNode;
+use corral_raft::{RaftNode, WriteError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify};
 
 pub struct LeaderLoop {
     pub node: Arc<RaftNode>,
     pub wake: Arc<Notify>,
     pub policy: PolicySource,
+    pub liveness: Arc<Liveness>,
     pub min_interval: Duration,
     pub idle_interval: Duration,
 }
@@ -43,9 +47,16 @@ impl LeaderLoop {
         }
     }
 
-    /// One pass: plan on the applied state, propose what changes state.
+    /// One pass: mark silent nodes lost, plan on the applied state, propose what changes state.
     async fn pass(&mut self) {
         let now_secs = clock::now_secs();
+        if let Err(e) = self.mark_silent_nodes_lost(now_secs).await {
+            eprintln!(
+                "corral-scheduler: node {}: leader loop: node loss: {e}",
+                self.node.id()
+            );
+            return;
+        }
         let empty_fairshare = BTreeMap::new();
         let policy = &mut self.policy;
         let plan = self.node.read_state(|cluster| {
@@ -67,6 +78,36 @@ impl LeaderLoop {
                 return;
             }
         }
+    }
+}
+
+impl LeaderLoop {
+    /// Proposes `NodeLost` for each node not DOWN whose agent has been silent past the timeout.
+    /// A new term restarts the count (`Liveness::leading`), so a new leader gives every node a
+    /// full timeout; `apply` ignores a `NodeLost` for a node already DOWN.
+    async fn mark_silent_nodes_lost(&self, now_secs: u64) -> Result<(), WriteError> {
+        let term = self.node.metrics().borrow().current_term;
+        let now = Instant::now();
+        self.liveness.leading(term, now);
+        let watched: Vec<_> = self.node.read_state(|cluster| {
+            cluster
+                .nodes()
+                .filter(|node| !matches!(node.state, NodeState::Down(_)))
+                .map(|node| node.id)
+                .collect()
+        });
+        for silent in self.liveness.silent(watched, now) {
+            self.node.client_write(node_lost(&silent), now_secs).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The command for a node whose agent went silent, with how long it has been silent.
+pub fn node_lost(silent: &Silent) -> Command {
+    Command::NodeLost {
+        node: silent.node,
+        reason: format!("no heartbeat for {:.1} s", silent.silent_for.as_secs_f64()),
     }
 }
 

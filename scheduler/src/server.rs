@@ -9,6 +9,7 @@ use crate::client_service::ClientService;
 use crate::config_check::CheckedConfig;
 use crate::error::SchedulerError;
 use crate::leader_loop::LeaderLoop;
+use crate::liveness::Liveness;
 use crate::network::GrpcNetwork;
 use crate::policy_source::PolicySource;
 use crate::raft_service::RaftService;
@@ -66,14 +67,16 @@ impl Scheduler {
             RaftNode::start(config.node_id, &config.data_dir, GrpcNetwork, &config.raft).await?;
         let node = Arc::new(node);
         let wake = Arc::new(Notify::new());
+        let liveness = Arc::new(Liveness::new(config.node_timeout));
         let (stop, stopped) = watch::channel(false);
-        let server = spawn_server(&node, &wake, listener, stopped.clone());
+        let server = spawn_server(&node, &wake, &liveness, listener, stopped.clone());
         initialize_if_new(&node, &config, local_addr).await?;
         let leader_loop = tokio::spawn(
             LeaderLoop {
                 node: Arc::clone(&node),
                 wake,
                 policy: PolicySource::new(policy),
+                liveness,
                 min_interval: config.leader_loop_min_interval,
                 idle_interval: config.leader_loop_idle_interval,
             }
@@ -132,6 +135,7 @@ fn load_policy(config: &CheckedConfig) -> Result<Policy, SchedulerError> {
 fn spawn_server(
     node: &Arc<RaftNode>,
     wake: &Arc<Notify>,
+    liveness: &Arc<Liveness>,
     listener: TcpListener,
     mut stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
@@ -139,7 +143,10 @@ fn spawn_server(
     let router = Server::builder()
         .add_service(RaftServer::new(RaftService::new(node.raft().clone())))
         .add_service(ClientServer::new(ClientService::new(writer.clone())))
-        .add_service(AgentServer::new(AgentService::new(writer)));
+        .add_service(AgentServer::new(AgentService::new(
+            writer,
+            Arc::clone(liveness),
+        )));
     let id = node.id();
     tokio::spawn(async move {
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));

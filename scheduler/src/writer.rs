@@ -37,7 +37,7 @@ impl Writer {
     }
 
     /// `Ok` on the leader; on any other node the "not the leader" status, without reading a clock.
-    fn redirect_unless_leader(&self) -> Result<(), Status> {
+    pub fn redirect_unless_leader(&self) -> Result<(), Status> {
         let leader = self.node.current_leader();
         if leader == Some(self.node.id()) {
             return Ok(());

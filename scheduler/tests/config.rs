@@ -78,4 +78,9 @@ fn bad_values_name_the_field_the_value_and_what_is_accepted() {
         "{dir}[[peers]]\nid = 2\naddr = \"a:1\"\n[[peers]]\nid = 2\naddr = \"b:1\""
     ))
     .contains("peers[1].id = 2: listed twice"));
+    assert_eq!(
+        problem(&format!("{dir}node_timeout_ms = 500")),
+        "config: node_timeout_ms = 500: must be at least leader_loop_idle_interval_ms = 1000 \
+         (nodes are checked once per leader loop pass)"
+    );
 }

@@ -139,6 +139,52 @@ pub struct Member {
     pub addr: ::prost::alloc::string::String,
 }
 #[derive(Clone, PartialEq, ::prost::Message)]
+pub struct DrainRequest {
+    /// The caller's user name (verified by a later authentication layer).
+    #[prost(string, tag = "1")]
+    pub user: ::prost::alloc::string::String,
+    /// The node's name, as its agent registered it (e.g. gpu-01).
+    #[prost(string, tag = "2")]
+    pub node: ::prost::alloc::string::String,
+    /// Why, shown with the node's state; must not be empty.
+    #[prost(string, tag = "3")]
+    pub reason: ::prost::alloc::string::String,
+}
+#[derive(Clone, Copy, PartialEq, ::prost::Message)]
+pub struct DrainReply {
+    /// False when the node was already drained with this reason.
+    #[prost(bool, tag = "1")]
+    pub changed: bool,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct ResumeRequest {
+    #[prost(string, tag = "1")]
+    pub user: ::prost::alloc::string::String,
+    /// The node's name.
+    #[prost(string, tag = "2")]
+    pub node: ::prost::alloc::string::String,
+}
+#[derive(Clone, Copy, PartialEq, ::prost::Message)]
+pub struct ResumeReply {
+    /// False when the node was already UP.
+    #[prost(bool, tag = "1")]
+    pub changed: bool,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct PolicyApplyRequest {
+    #[prost(string, tag = "1")]
+    pub user: ::prost::alloc::string::String,
+    /// The whole policy file (corral-policies format).
+    #[prost(string, tag = "2")]
+    pub text: ::prost::alloc::string::String,
+}
+#[derive(Clone, Copy, PartialEq, ::prost::Message)]
+pub struct PolicyApplyReply {
+    /// The cluster's policy version now in force (1 for the first policy applied).
+    #[prost(uint64, tag = "1")]
+    pub version: u64,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RaftPayload {
     #[prost(bytes = "vec", tag = "1")]
     pub payload: ::prost::alloc::vec::Vec<u8>,
@@ -164,6 +210,31 @@ pub struct HeartbeatReply {
     /// Jobs that hold resources on this node (RUNNING or COMPLETING).
     #[prost(uint64, repeated, tag = "1")]
     pub job_ids: ::prost::alloc::vec::Vec<u64>,
+    /// The node's state as the scheduler holds it: UP, DRAIN or DOWN. DOWN = register again.
+    #[prost(string, tag = "2")]
+    pub node_state: ::prost::alloc::string::String,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct ReportJobEndedRequest {
+    #[prost(uint64, tag = "1")]
+    pub node_id: u64,
+    #[prost(uint64, tag = "2")]
+    pub job_id: u64,
+    /// How it ended: success, failure, out_of_memory, timeout, killed or node_fail.
+    #[prost(string, tag = "3")]
+    pub outcome: ::prost::alloc::string::String,
+    /// The process exit code, when it exited.
+    #[prost(int32, optional, tag = "4")]
+    pub exit_code: ::core::option::Option<i32>,
+    /// The terminating signal, when killed by one.
+    #[prost(int32, optional, tag = "5")]
+    pub signal: ::core::option::Option<i32>,
+}
+#[derive(Clone, Copy, PartialEq, ::prost::Message)]
+pub struct ReportJobEndedReply {
+    /// False when the job had already ended (a repeated report).
+    #[prost(bool, tag = "1")]
+    pub changed: bool,
 }
 /// Generated client implementations.
 pub mod client_client {
@@ -376,6 +447,69 @@ pub mod client_client {
                 .insert(GrpcMethod::new("corral.v1.Client", "ClusterStatus"));
             self.inner.unary(req, path, codec).await
         }
+        /// Drains a node: it keeps running what it runs and takes nothing new.
+        pub async fn drain(
+            &mut self,
+            request: impl tonic::IntoRequest<super::DrainRequest>,
+        ) -> std::result::Result<tonic::Response<super::DrainReply>, tonic::Status> {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic::codec::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static("/corral.v1.Client/Drain");
+            let mut req = request.into_request();
+            req.extensions_mut().insert(GrpcMethod::new("corral.v1.Client", "Drain"));
+            self.inner.unary(req, path, codec).await
+        }
+        /// Brings a drained node back UP (a DOWN node comes back when its agent registers again).
+        pub async fn resume(
+            &mut self,
+            request: impl tonic::IntoRequest<super::ResumeRequest>,
+        ) -> std::result::Result<tonic::Response<super::ResumeReply>, tonic::Status> {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic::codec::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static("/corral.v1.Client/Resume");
+            let mut req = request.into_request();
+            req.extensions_mut().insert(GrpcMethod::new("corral.v1.Client", "Resume"));
+            self.inner.unary(req, path, codec).await
+        }
+        /// Replaces the cluster's admin policy; refused whole, with every error, when it does not parse.
+        pub async fn policy_apply(
+            &mut self,
+            request: impl tonic::IntoRequest<super::PolicyApplyRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::PolicyApplyReply>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic::codec::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/corral.v1.Client/PolicyApply",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("corral.v1.Client", "PolicyApply"));
+            self.inner.unary(req, path, codec).await
+        }
     }
 }
 /// Generated client implementations.
@@ -544,7 +678,9 @@ pub mod agent_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
-    /// Node agents. Minimal for now: register and heartbeat.
+    /// Node agents: register, heartbeat, job end reports. All three go to the leader (a follower
+    /// answers with the leader's address, as for client writes): the leader alone tracks heartbeats,
+    /// and marks a node DOWN once it has not heard from it for the configured node timeout.
     #[derive(Debug, Clone)]
     pub struct AgentClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -625,7 +761,8 @@ pub mod agent_client {
             self.inner = self.inner.max_encoding_message_size(limit);
             self
         }
-        /// Registers (or re-registers) a node; answers with its id once committed.
+        /// Registers (or re-registers) a node; answers with its id once committed. A DOWN node that
+        /// registers again comes back UP.
         pub async fn register(
             &mut self,
             request: impl tonic::IntoRequest<super::RegisterRequest>,
@@ -663,6 +800,31 @@ pub mod agent_client {
             );
             let mut req = request.into_request();
             req.extensions_mut().insert(GrpcMethod::new("corral.v1.Agent", "Heartbeat"));
+            self.inner.unary(req, path, codec).await
+        }
+        /// Reports that a job's processes on this node have ended; answers once committed.
+        pub async fn report_job_ended(
+            &mut self,
+            request: impl tonic::IntoRequest<super::ReportJobEndedRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::ReportJobEndedReply>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic::codec::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/corral.v1.Agent/ReportJobEnded",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("corral.v1.Agent", "ReportJobEnded"));
             self.inner.unary(req, path, codec).await
         }
     }
@@ -706,6 +868,24 @@ pub mod client_server {
             request: tonic::Request<super::ClusterStatusRequest>,
         ) -> std::result::Result<
             tonic::Response<super::ClusterStatusReply>,
+            tonic::Status,
+        >;
+        /// Drains a node: it keeps running what it runs and takes nothing new.
+        async fn drain(
+            &self,
+            request: tonic::Request<super::DrainRequest>,
+        ) -> std::result::Result<tonic::Response<super::DrainReply>, tonic::Status>;
+        /// Brings a drained node back UP (a DOWN node comes back when its agent registers again).
+        async fn resume(
+            &self,
+            request: tonic::Request<super::ResumeRequest>,
+        ) -> std::result::Result<tonic::Response<super::ResumeReply>, tonic::Status>;
+        /// Replaces the cluster's admin policy; refused whole, with every error, when it does not parse.
+        async fn policy_apply(
+            &self,
+            request: tonic::Request<super::PolicyApplyRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::PolicyApplyReply>,
             tonic::Status,
         >;
     }
@@ -1030,6 +1210,137 @@ pub mod client_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ClusterStatusSvc(inner);
+                        let codec = tonic::codec::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/corral.v1.Client/Drain" => {
+                    #[allow(non_camel_case_types)]
+                    struct DrainSvc<T: Client>(pub Arc<T>);
+                    impl<T: Client> tonic::server::UnaryService<super::DrainRequest>
+                    for DrainSvc<T> {
+                        type Response = super::DrainReply;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::DrainRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Client>::drain(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = DrainSvc(inner);
+                        let codec = tonic::codec::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/corral.v1.Client/Resume" => {
+                    #[allow(non_camel_case_types)]
+                    struct ResumeSvc<T: Client>(pub Arc<T>);
+                    impl<T: Client> tonic::server::UnaryService<super::ResumeRequest>
+                    for ResumeSvc<T> {
+                        type Response = super::ResumeReply;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::ResumeRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Client>::resume(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = ResumeSvc(inner);
+                        let codec = tonic::codec::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/corral.v1.Client/PolicyApply" => {
+                    #[allow(non_camel_case_types)]
+                    struct PolicyApplySvc<T: Client>(pub Arc<T>);
+                    impl<
+                        T: Client,
+                    > tonic::server::UnaryService<super::PolicyApplyRequest>
+                    for PolicyApplySvc<T> {
+                        type Response = super::PolicyApplyReply;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::PolicyApplyRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Client>::policy_apply(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = PolicyApplySvc(inner);
                         let codec = tonic::codec::ProstCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
@@ -1371,7 +1682,8 @@ pub mod agent_server {
     /// Generated trait containing gRPC methods that should be implemented for use with AgentServer.
     #[async_trait]
     pub trait Agent: std::marker::Send + std::marker::Sync + 'static {
-        /// Registers (or re-registers) a node; answers with its id once committed.
+        /// Registers (or re-registers) a node; answers with its id once committed. A DOWN node that
+        /// registers again comes back UP.
         async fn register(
             &self,
             request: tonic::Request<super::RegisterRequest>,
@@ -1381,8 +1693,18 @@ pub mod agent_server {
             &self,
             request: tonic::Request<super::HeartbeatRequest>,
         ) -> std::result::Result<tonic::Response<super::HeartbeatReply>, tonic::Status>;
+        /// Reports that a job's processes on this node have ended; answers once committed.
+        async fn report_job_ended(
+            &self,
+            request: tonic::Request<super::ReportJobEndedRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::ReportJobEndedReply>,
+            tonic::Status,
+        >;
     }
-    /// Node agents. Minimal for now: register and heartbeat.
+    /// Node agents: register, heartbeat, job end reports. All three go to the leader (a follower
+    /// answers with the leader's address, as for client writes): the leader alone tracks heartbeats,
+    /// and marks a node DOWN once it has not heard from it for the configured node timeout.
     #[derive(Debug)]
     pub struct AgentServer<T> {
         inner: Arc<T>,
@@ -1530,6 +1852,51 @@ pub mod agent_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = HeartbeatSvc(inner);
+                        let codec = tonic::codec::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/corral.v1.Agent/ReportJobEnded" => {
+                    #[allow(non_camel_case_types)]
+                    struct ReportJobEndedSvc<T: Agent>(pub Arc<T>);
+                    impl<
+                        T: Agent,
+                    > tonic::server::UnaryService<super::ReportJobEndedRequest>
+                    for ReportJobEndedSvc<T> {
+                        type Response = super::ReportJobEndedReply;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::ReportJobEndedRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Agent>::report_job_ended(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = ReportJobEndedSvc(inner);
                         let codec = tonic::codec::ProstCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
