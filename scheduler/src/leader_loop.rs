@@ -8,7 +8,7 @@
 use crate::clock;
 use crate::liveness::{Liveness, Silent};
 use crate::policy_source::PolicySource;
-use corral_model::{Command, JobId, NodeState};
+use corral_model::{ClusterState, Command, JobId, NodeState};
 use corral_policies::schedule::{schedule, Plan, View};
 use corral_raft::{RaftNode, WriteError};
 use std::collections::BTreeMap;
@@ -60,13 +60,19 @@ impl LeaderLoop {
         let empty_fairshare = BTreeMap::new();
         let policy = &mut self.policy;
         let plan = self.node.read_state(|cluster| {
+            if !worth_a_pass(cluster) {
+                return None;
+            }
             let policy = policy.current(cluster);
             let view = View {
                 cluster,
                 fairshare: &empty_fairshare,
             };
-            schedule(&view, &policy, now_secs)
+            Some(schedule(&view, &policy, now_secs))
         });
+        let Some(plan) = plan else {
+            return;
+        };
         for command in commands_of(&plan) {
             // A refused or failed proposal changes nothing; the next pass plans again from the
             // state as it then is (a lost leadership simply ends the proposals here).
@@ -111,6 +117,14 @@ pub fn node_lost(silent: &Silent) -> Command {
     }
 }
 
+/// Whether a pass could change anything: a pending job and a node up to take it, or a running
+/// job whose time limit a pass may find passed. (A queue with no node to run on is left alone.)
+pub fn worth_a_pass(cluster: &ClusterState) -> bool {
+    let could_start =
+        cluster.pending_jobs().next().is_some() && cluster.nodes().any(|node| node.is_up());
+    could_start || cluster.holding_jobs().next().is_some()
+}
+
 /// The commands that carry out `plan`: its starts and preemptions in one `CommitPlan` (so a gang
 /// and its victims go together), then one `TimeLimitReached` per timed-out job.
 pub fn commands_of(plan: &Plan) -> Vec<Command> {
@@ -125,4 +139,36 @@ pub fn commands_of(plan: &Plan) -> Vec<Command> {
             .map(|&job: &JobId| Command::TimeLimitReached { job }),
     );
     commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::worth_a_pass;
+    use corral_model::{ClusterState, Command, JobSpec, NodeSpec, Submit};
+
+    #[test]
+    fn a_queue_with_no_node_to_run_on_is_not_worth_a_pass() {
+        let mut state = ClusterState::new();
+        assert!(!worth_a_pass(&state), "nothing at all");
+        let submit = Submit {
+            user: "u".into(),
+            account: "root".into(),
+            spec: JobSpec::default(),
+            client_request_id: None,
+        };
+        state.apply(1, Command::Submit(submit)).unwrap();
+        assert!(!worth_a_pass(&state), "a pending job but no node");
+        let node = NodeSpec {
+            name: "a".into(),
+            cpus: 8,
+            mem_mib: 1024,
+            gpus: vec![],
+            features: Default::default(),
+            labels: Default::default(),
+            rack: None,
+            switch: None,
+        };
+        state.apply(2, Command::RegisterNode(node)).unwrap();
+        assert!(worth_a_pass(&state), "a pending job and a node up");
+    }
 }
