@@ -1,7 +1,49 @@
 //! The small CSV dialect the CSV trace formats share: one record per line, cells separated by
 //! commas, no quoting; a header line names the columns.
 
-use super::TraceError;
+use super::source::{for_each_line, NotUtf8};
+use super::{TraceError, TraceReport};
+use std::io::BufRead;
+
+/// Reads a CSV trace with a header line into `report`: a line that is not UTF-8 is a bad record,
+/// blank lines (and `#` comment lines when `comments` is set) are counted, the first other line
+/// is the header (`columns_of` turns it into the reader's columns, or refuses the file), and
+/// every later line goes to `row` with its number; a row's `Err(reason)` is a bad record.
+pub(crate) fn for_each_csv_row<C>(
+    reader: impl BufRead,
+    origin: &str,
+    report: &mut TraceReport,
+    comments: bool,
+    columns_of: impl Fn(&Header, &str, u64) -> Result<C, TraceError>,
+    mut row: impl FnMut(u64, &str, &C) -> Result<(), String>,
+) -> Result<(), TraceError> {
+    let mut columns: Option<C> = None;
+    for_each_line::<_, TraceError>(reader, origin, |line, text| {
+        report.lines = line;
+        let Ok(text) = text else {
+            report.reject(line, NotUtf8::REASON);
+            return Ok(());
+        };
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            report.blank_lines += 1;
+            return Ok(());
+        }
+        if comments && trimmed.starts_with('#') {
+            report.comment_lines += 1;
+            return Ok(());
+        }
+        let Some(columns) = &columns else {
+            columns = Some(columns_of(&Header::parse(text), origin, line)?);
+            report.header_lines += 1;
+            return Ok(());
+        };
+        if let Err(reason) = row(line, text, columns) {
+            report.reject(line, reason);
+        }
+        Ok(())
+    })
+}
 
 /// The column names of a CSV header, in file order.
 #[derive(Debug, Clone)]

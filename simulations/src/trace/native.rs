@@ -1,8 +1,7 @@
 //! Corral's native trace format: a CSV whose header names its columns, one job per line, `#`
 //! comment lines. The full definition is in `simulations/TRACE_FORMAT.md`.
 
-use super::csv::{cells_exact, Header};
-use super::source::{for_each_line, NotUtf8};
+use super::csv::{cells_exact, for_each_csv_row, Header};
 use super::{fields, JobCollector, Trace, TraceError, TraceFormat, TraceJob, TraceReport};
 use std::io::BufRead;
 
@@ -98,34 +97,18 @@ fn check_column_names(header: &Header, origin: &str, line: u64) -> Result<(), Tr
 /// Reads a native trace.
 pub fn read_native(reader: impl BufRead, origin: &str) -> Result<Trace, TraceError> {
     let mut report = TraceReport::new(origin, TraceFormat::Native);
-    let mut columns: Option<Columns> = None;
     let mut collector = JobCollector::default();
-    for_each_line::<_, TraceError>(reader, origin, |line, text| {
-        report.lines = line;
-        let Ok(text) = text else {
-            report.reject(line, NotUtf8::REASON);
-            return Ok(());
-        };
-        let trimmed = text.trim();
-        if trimmed.is_empty() {
-            report.blank_lines += 1;
-            return Ok(());
-        }
-        if trimmed.starts_with('#') {
-            report.comment_lines += 1;
-            return Ok(());
-        }
-        let Some(columns) = &columns else {
-            columns = Some(Columns::from_header(&Header::parse(text), origin, line)?);
-            report.header_lines += 1;
-            return Ok(());
-        };
-        match parse_job(line, text, columns) {
-            Ok(job) => collector.add(line, job),
-            Err(reason) => report.reject(line, reason),
-        }
-        Ok(())
-    })?;
+    for_each_csv_row(
+        reader,
+        origin,
+        &mut report,
+        true,
+        Columns::from_header,
+        |line, text, columns| {
+            collector.add(line, parse_job(line, text, columns)?);
+            Ok(())
+        },
+    )?;
     Ok(collector.finish(report))
 }
 

@@ -6,8 +6,7 @@
 //! as `origin_unix_secs`; `run_secs` = `duration` (seconds, decimals rounded); `gpus` =
 //! `num_gpus`; `account` = `cluster` (the virtual cluster). `gpu_time` is not used.
 
-use super::csv::{cells_exact, Header};
-use super::source::{for_each_line, NotUtf8};
+use super::csv::{cells_exact, for_each_csv_row, Header};
 use super::{fields, JobCollector, Trace, TraceError, TraceFormat, TraceJob, TraceReport};
 use corral_model::civil_time::parse_utc_timestamp;
 use std::io::BufRead;
@@ -55,29 +54,18 @@ struct Row {
 /// Reads a Philly CSV trace.
 pub fn read_philly(reader: impl BufRead, origin: &str) -> Result<Trace, TraceError> {
     let mut report = TraceReport::new(origin, TraceFormat::Philly);
-    let mut columns: Option<Columns> = None;
     let mut rows = Vec::new();
-    for_each_line::<_, TraceError>(reader, origin, |line, text| {
-        report.lines = line;
-        let Ok(text) = text else {
-            report.reject(line, NotUtf8::REASON);
-            return Ok(());
-        };
-        if text.trim().is_empty() {
-            report.blank_lines += 1;
-            return Ok(());
-        }
-        let Some(columns) = &columns else {
-            columns = Some(Columns::from_header(&Header::parse(text), origin, line)?);
-            report.header_lines += 1;
-            return Ok(());
-        };
-        match parse_row(line, text, columns) {
-            Ok(row) => rows.push(row),
-            Err(reason) => report.reject(line, reason),
-        }
-        Ok(())
-    })?;
+    for_each_csv_row(
+        reader,
+        origin,
+        &mut report,
+        false,
+        Columns::from_header,
+        |line, text, columns| {
+            rows.push(parse_row(line, text, columns)?);
+            Ok(())
+        },
+    )?;
     let origin_unix_secs = rows.iter().map(|row| row.submit_unix_secs).min();
     report.origin_unix_secs = origin_unix_secs;
     let mut collector = JobCollector::default();

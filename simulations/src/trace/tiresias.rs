@@ -6,7 +6,7 @@
 //! `duration` (seconds), `name` = `model_name`. `iterations` and `interval` (the gap to the
 //! previous arrival) are not used.
 
-use super::csv::{cells_exact, Header};
+use super::csv::{cells_exact, for_each_csv_row, Header};
 use super::source::{for_each_line, open_trace_file, NotUtf8};
 use super::{fields, JobCollector, Trace, TraceError, TraceFormat, TraceJob, TraceReport};
 use serde::Serialize;
@@ -56,29 +56,18 @@ impl Columns {
 /// Reads a Tiresias job CSV.
 pub fn read_tiresias(reader: impl BufRead, origin: &str) -> Result<Trace, TraceError> {
     let mut report = TraceReport::new(origin, TraceFormat::Tiresias);
-    let mut columns: Option<Columns> = None;
     let mut collector = JobCollector::default();
-    for_each_line::<_, TraceError>(reader, origin, |line, text| {
-        report.lines = line;
-        let Ok(text) = text else {
-            report.reject(line, NotUtf8::REASON);
-            return Ok(());
-        };
-        if text.trim().is_empty() {
-            report.blank_lines += 1;
-            return Ok(());
-        }
-        let Some(columns) = &columns else {
-            columns = Some(Columns::from_header(&Header::parse(text), origin, line)?);
-            report.header_lines += 1;
-            return Ok(());
-        };
-        match parse_job(text, columns) {
-            Ok(job) => collector.add(line, job),
-            Err(reason) => report.reject(line, reason),
-        }
-        Ok(())
-    })?;
+    for_each_csv_row(
+        reader,
+        origin,
+        &mut report,
+        false,
+        Columns::from_header,
+        |line, text, columns| {
+            collector.add(line, parse_job(text, columns)?);
+            Ok(())
+        },
+    )?;
     Ok(collector.finish(report))
 }
 
