@@ -69,6 +69,12 @@ impl Header {
         self.names.iter().position(|column| column == name)
     }
 
+    /// Whether `line`, read as a header, names every one of `names` (format detection).
+    pub(crate) fn names_all(line: &str, names: &[&str]) -> bool {
+        let header = Header::parse(line);
+        names.iter().all(|name| header.find(name).is_some())
+    }
+
     /// Index of a column the format requires; a header error naming the expected header if absent.
     pub(crate) fn require(
         &self,

@@ -16,10 +16,7 @@ pub const PHILLY_HEADER: &str = "timestamp,duration,num_gpus,gpu_time,cluster";
 
 /// Whether a first line is the Philly header.
 pub fn is_header(line: &str) -> bool {
-    let header = Header::parse(line);
-    ["timestamp", "duration", "num_gpus", "cluster"]
-        .iter()
-        .all(|name| header.find(name).is_some())
+    Header::names_all(line, &["timestamp", "duration", "num_gpus", "cluster"])
 }
 
 /// Column positions of the fields the reader uses.

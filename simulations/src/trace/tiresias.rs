@@ -23,10 +23,7 @@ pub const TIRESIAS_CLUSTER_HEADER: &str =
 
 /// Whether a first line is the Tiresias job header.
 pub fn is_header(line: &str) -> bool {
-    let header = Header::parse(line);
-    ["job_id", "num_gpu", "submit_time", "duration"]
-        .iter()
-        .all(|name| header.find(name).is_some())
+    Header::names_all(line, &["job_id", "num_gpu", "submit_time", "duration"])
 }
 
 /// Column positions of the job fields the reader uses.
