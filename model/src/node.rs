@@ -22,6 +22,10 @@ pub struct NodeSpec {
     pub labels: BTreeMap<String, String>,
     pub rack: Option<String>,
     pub switch: Option<String>,
+    /// Where the node's agent takes task launches (`host:port`); also the job's `MASTER_ADDR`
+    /// host. Absent for simulated nodes and agents that take none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -67,6 +67,9 @@ pub struct JobSpec {
     pub nodelist: Vec<String>,
     /// `-x/--exclude`: nodes the job must not run on.
     pub exclude: Vec<String>,
+    /// What to run: filled by the submitter, not by directives. Absent for simulated jobs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch: Option<crate::launch::Launch>,
 }
 
 /// `-N MIN[-MAX]`.

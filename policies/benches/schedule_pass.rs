@@ -32,6 +32,7 @@ fn node(i: u32) -> NodeSpec {
         labels: BTreeMap::new(),
         rack: Some(format!("r{}", i / 32)),
         switch: None,
+        addr: None,
     }
 }
 

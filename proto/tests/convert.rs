@@ -97,6 +97,7 @@ fn a_node_spec_round_trips_through_register() {
         labels: [("zone".to_string(), "a".to_string())].into(),
         rack: Some("r1".to_string()),
         switch: None,
+        addr: None,
     };
     let back = node_spec_from_register(&register_request(&node)).expect("valid");
     assert_eq!(back, node);

@@ -3,9 +3,10 @@
 //! and the node's state. All three are served by the leader only, which records each register
 //! and heartbeat in `Liveness` so that the leader loop can mark silent nodes DOWN.
 
+use crate::assignments::{stream_assignments, AssignmentStream};
 use crate::liveness::Liveness;
 use crate::writer::Writer;
-use corral_model::{Applied, Command, JobId, NodeId};
+use corral_model::{Applied, Command, GpuHealth, JobId, NodeId};
 use corral_proto::convert::{job_end_from_report, node_id_from_wire, node_spec_from_register};
 use corral_proto::v1::agent_server::Agent;
 use corral_proto::v1::*;
@@ -108,5 +109,45 @@ impl Agent for AgentService {
         };
         let changed = !matches!(self.writer.write(command).await?, Applied::NoChange);
         Ok(Response::new(ReportJobEndedReply { changed }))
+    }
+
+    type AssignmentsStream = AssignmentStream;
+
+    async fn assignments(
+        &self,
+        request: Request<AssignmentsRequest>,
+    ) -> Result<Response<AssignmentStream>, Status> {
+        self.writer.redirect_unless_leader()?;
+        let id = node_id_from_wire("node_id", request.get_ref().node_id)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        Ok(Response::new(stream_assignments(
+            self.writer.shared_node(),
+            id,
+        )))
+    }
+
+    async fn report_gpu_health(
+        &self,
+        request: Request<ReportGpuHealthRequest>,
+    ) -> Result<Response<ReportGpuHealthReply>, Status> {
+        let report = request.into_inner();
+        let node = node_id_from_wire("node_id", report.node_id)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let health = if report.healthy {
+            GpuHealth::Healthy
+        } else if report.reason.trim().is_empty() {
+            return Err(Status::invalid_argument(
+                "reason: must not be empty when healthy = false (say what NVML reported)",
+            ));
+        } else {
+            GpuHealth::Unhealthy(report.reason)
+        };
+        let command = Command::SetGpuHealth {
+            node,
+            index: report.index,
+            health,
+        };
+        let changed = !matches!(self.writer.write(command).await?, Applied::NoChange);
+        Ok(Response::new(ReportGpuHealthReply { changed }))
     }
 }

@@ -167,6 +167,7 @@ mod tests {
             labels: Default::default(),
             rack: None,
             switch: None,
+            addr: None,
         };
         state.apply(2, Command::RegisterNode(node)).unwrap();
         assert!(worth_a_pass(&state), "a pending job and a node up");

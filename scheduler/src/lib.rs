@@ -19,6 +19,7 @@
 
 mod admin_writes;
 mod agent_service;
+mod assignments;
 mod client_service;
 mod clock;
 pub mod config;

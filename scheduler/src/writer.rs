@@ -28,6 +28,10 @@ impl Writer {
         &self.node
     }
 
+    pub fn shared_node(&self) -> Arc<RaftNode> {
+        Arc::clone(&self.node)
+    }
+
     /// Proposes `command` if this node leads; the status says why not otherwise.
     pub async fn write(&self, command: Command) -> Result<Applied, Status> {
         self.redirect_unless_leader()?;

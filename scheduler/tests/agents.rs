@@ -42,6 +42,7 @@ fn node_spec(name: &str) -> NodeSpec {
         labels: Default::default(),
         rack: None,
         switch: None,
+        addr: None,
     }
 }
 

@@ -32,6 +32,7 @@ fn node_spec() -> NodeSpec {
         labels: Default::default(),
         rack: None,
         switch: None,
+        addr: None,
     }
 }
 

@@ -243,6 +243,7 @@ impl NodeGroup {
             labels,
             rack,
             switch: None,
+            addr: None,
         }
     }
 }

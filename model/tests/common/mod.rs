@@ -24,6 +24,7 @@ pub fn node(name: &str, gpus: u32) -> NodeSpec {
         labels: Default::default(),
         rack: Some("r1".into()),
         switch: None,
+        addr: None,
     }
 }
 

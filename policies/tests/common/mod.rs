@@ -72,6 +72,7 @@ pub fn node_spec(name: &str, gpus: u32, kv: &BTreeMap<&str, &str>) -> NodeSpec {
         labels: Default::default(),
         rack: kv.get("rack").map(|r| r.to_string()),
         switch: None,
+        addr: None,
     }
 }
 

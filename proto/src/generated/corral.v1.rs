@@ -236,6 +236,112 @@ pub struct ReportJobEndedReply {
     #[prost(bool, tag = "1")]
     pub changed: bool,
 }
+#[derive(Clone, Copy, PartialEq, ::prost::Message)]
+pub struct AssignmentsRequest {
+    #[prost(uint64, tag = "1")]
+    pub node_id: u64,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct AssignmentsUpdate {
+    /// The node's state as the scheduler holds it: UP, DRAIN or DOWN. DOWN = register again.
+    #[prost(string, tag = "1")]
+    pub node_state: ::prost::alloc::string::String,
+    /// Every job that holds resources on this node (RUNNING or COMPLETING).
+    #[prost(message, repeated, tag = "2")]
+    pub jobs: ::prost::alloc::vec::Vec<Assignment>,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Assignment {
+    #[prost(uint64, tag = "1")]
+    pub job_id: u64,
+    /// corral_model::Job as JSON: its spec (with `launch`), allocation and `ending`.
+    #[prost(bytes = "vec", tag = "2")]
+    pub job_json: ::prost::alloc::vec::Vec<u8>,
+    /// The allocation's nodes, in placement order (the first runs the batch script).
+    #[prost(message, repeated, tag = "3")]
+    pub nodes: ::prost::alloc::vec::Vec<AllocatedNode>,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct AllocatedNode {
+    #[prost(uint64, tag = "1")]
+    pub node_id: u64,
+    #[prost(string, tag = "2")]
+    pub name: ::prost::alloc::string::String,
+    /// The node's agent address for task launches; empty when it registered none.
+    #[prost(string, tag = "3")]
+    pub addr: ::prost::alloc::string::String,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct ReportGpuHealthRequest {
+    #[prost(uint64, tag = "1")]
+    pub node_id: u64,
+    /// The GPU's NVML index on that node.
+    #[prost(uint32, tag = "2")]
+    pub index: u32,
+    #[prost(bool, tag = "3")]
+    pub healthy: bool,
+    /// Why it is unhealthy (e.g. `Xid 79: GPU has fallen off the bus`); empty when healthy.
+    #[prost(string, tag = "4")]
+    pub reason: ::prost::alloc::string::String,
+}
+#[derive(Clone, Copy, PartialEq, ::prost::Message)]
+pub struct ReportGpuHealthReply {
+    /// False when the GPU already had that health.
+    #[prost(bool, tag = "1")]
+    pub changed: bool,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct RunTasksRequest {
+    #[prost(uint64, tag = "1")]
+    pub job_id: u64,
+    #[prost(uint32, tag = "2")]
+    pub step_id: u32,
+    /// The command and its arguments.
+    #[prost(string, repeated, tag = "3")]
+    pub argv: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    #[prost(string, tag = "4")]
+    pub cwd: ::prost::alloc::string::String,
+    /// Environment common to every task (the job's, plus the step's); each task adds its own ranks.
+    #[prost(map = "string, string", tag = "5")]
+    pub env: ::std::collections::HashMap<
+        ::prost::alloc::string::String,
+        ::prost::alloc::string::String,
+    >,
+    /// Global ranks of the tasks to start here.
+    #[prost(uint32, repeated, tag = "6")]
+    pub ranks: ::prost::alloc::vec::Vec<u32>,
+    /// This node's index in the step (SLURM_NODEID, NODE_RANK).
+    #[prost(uint32, tag = "7")]
+    pub node_index: u32,
+    /// GPU indices each task gets on this node (`--gpus-per-task`), in rank order; empty = all of
+    /// the job's GPUs on the node for every task.
+    #[prost(message, repeated, tag = "8")]
+    pub task_gpus: ::prost::alloc::vec::Vec<TaskGpus>,
+    /// Files the tasks append their stdout and stderr to.
+    #[prost(string, tag = "9")]
+    pub stdout_path: ::prost::alloc::string::String,
+    #[prost(string, tag = "10")]
+    pub stderr_path: ::prost::alloc::string::String,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct TaskGpus {
+    #[prost(uint32, repeated, tag = "1")]
+    pub indices: ::prost::alloc::vec::Vec<u32>,
+}
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct RunTasksReply {
+    #[prost(message, repeated, tag = "1")]
+    pub tasks: ::prost::alloc::vec::Vec<TaskExit>,
+}
+#[derive(Clone, Copy, PartialEq, ::prost::Message)]
+pub struct TaskExit {
+    #[prost(uint32, tag = "1")]
+    pub rank: u32,
+    #[prost(int32, optional, tag = "2")]
+    pub exit_code: ::core::option::Option<i32>,
+    #[prost(int32, optional, tag = "3")]
+    pub signal: ::core::option::Option<i32>,
+}
 /// Generated client implementations.
 pub mod client_client {
     #![allow(
@@ -825,6 +931,174 @@ pub mod agent_client {
             let mut req = request.into_request();
             req.extensions_mut()
                 .insert(GrpcMethod::new("corral.v1.Agent", "ReportJobEnded"));
+            self.inner.unary(req, path, codec).await
+        }
+        /// What this node should be running: one update at once, then one each time that set, a job's
+        /// `ending`, or the node's state changes. Served by the leader; the stream ends when it stops
+        /// being leader, and the agent then finds the new one.
+        pub async fn assignments(
+            &mut self,
+            request: impl tonic::IntoRequest<super::AssignmentsRequest>,
+        ) -> std::result::Result<
+            tonic::Response<tonic::codec::Streaming<super::AssignmentsUpdate>>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic::codec::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/corral.v1.Agent/Assignments",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("corral.v1.Agent", "Assignments"));
+            self.inner.server_streaming(req, path, codec).await
+        }
+        /// A GPU turned unhealthy (lost, fatal Xid, uncorrectable ECC) or healthy again. An unhealthy
+        /// GPU is never given to a new job; the job holding it keeps it until it ends.
+        pub async fn report_gpu_health(
+            &mut self,
+            request: impl tonic::IntoRequest<super::ReportGpuHealthRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::ReportGpuHealthReply>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic::codec::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/corral.v1.Agent/ReportGpuHealth",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("corral.v1.Agent", "ReportGpuHealth"));
+            self.inner.unary(req, path, codec).await
+        }
+    }
+}
+/// Generated client implementations.
+pub mod step_client {
+    #![allow(
+        unused_variables,
+        dead_code,
+        missing_docs,
+        clippy::wildcard_imports,
+        clippy::let_unit_value,
+    )]
+    use tonic::codegen::*;
+    use tonic::codegen::http::Uri;
+    /// Served by every node agent: the tasks of a job step (`srun` inside a job) on this node. The
+    /// `srun` on the job's first node calls each node of the allocation; dropping the call ends the
+    /// tasks (that is how one failed task ends the others).
+    #[derive(Debug, Clone)]
+    pub struct StepClient<T> {
+        inner: tonic::client::Grpc<T>,
+    }
+    impl StepClient<tonic::transport::Channel> {
+        /// Attempt to create a new client by connecting to a given endpoint.
+        pub async fn connect<D>(dst: D) -> Result<Self, tonic::transport::Error>
+        where
+            D: TryInto<tonic::transport::Endpoint>,
+            D::Error: Into<StdError>,
+        {
+            let conn = tonic::transport::Endpoint::new(dst)?.connect().await?;
+            Ok(Self::new(conn))
+        }
+    }
+    impl<T> StepClient<T>
+    where
+        T: tonic::client::GrpcService<tonic::body::Body>,
+        T::Error: Into<StdError>,
+        T::ResponseBody: Body<Data = Bytes> + std::marker::Send + 'static,
+        <T::ResponseBody as Body>::Error: Into<StdError> + std::marker::Send,
+    {
+        pub fn new(inner: T) -> Self {
+            let inner = tonic::client::Grpc::new(inner);
+            Self { inner }
+        }
+        pub fn with_origin(inner: T, origin: Uri) -> Self {
+            let inner = tonic::client::Grpc::with_origin(inner, origin);
+            Self { inner }
+        }
+        pub fn with_interceptor<F>(
+            inner: T,
+            interceptor: F,
+        ) -> StepClient<InterceptedService<T, F>>
+        where
+            F: tonic::service::Interceptor,
+            T::ResponseBody: Default,
+            T: tonic::codegen::Service<
+                http::Request<tonic::body::Body>,
+                Response = http::Response<
+                    <T as tonic::client::GrpcService<tonic::body::Body>>::ResponseBody,
+                >,
+            >,
+            <T as tonic::codegen::Service<
+                http::Request<tonic::body::Body>,
+            >>::Error: Into<StdError> + std::marker::Send + std::marker::Sync,
+        {
+            StepClient::new(InterceptedService::new(inner, interceptor))
+        }
+        /// Compress requests with the given encoding.
+        ///
+        /// This requires the server to support it otherwise it might respond with an
+        /// error.
+        #[must_use]
+        pub fn send_compressed(mut self, encoding: CompressionEncoding) -> Self {
+            self.inner = self.inner.send_compressed(encoding);
+            self
+        }
+        /// Enable decompressing responses.
+        #[must_use]
+        pub fn accept_compressed(mut self, encoding: CompressionEncoding) -> Self {
+            self.inner = self.inner.accept_compressed(encoding);
+            self
+        }
+        /// Limits the maximum size of a decoded message.
+        ///
+        /// Default: `4MB`
+        #[must_use]
+        pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
+            self.inner = self.inner.max_decoding_message_size(limit);
+            self
+        }
+        /// Limits the maximum size of an encoded message.
+        ///
+        /// Default: `usize::MAX`
+        #[must_use]
+        pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
+            self.inner = self.inner.max_encoding_message_size(limit);
+            self
+        }
+        /// Runs the tasks and answers when all have ended.
+        pub async fn run_tasks(
+            &mut self,
+            request: impl tonic::IntoRequest<super::RunTasksRequest>,
+        ) -> std::result::Result<tonic::Response<super::RunTasksReply>, tonic::Status> {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic::codec::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static("/corral.v1.Step/RunTasks");
+            let mut req = request.into_request();
+            req.extensions_mut().insert(GrpcMethod::new("corral.v1.Step", "RunTasks"));
             self.inner.unary(req, path, codec).await
         }
     }
@@ -1701,6 +1975,31 @@ pub mod agent_server {
             tonic::Response<super::ReportJobEndedReply>,
             tonic::Status,
         >;
+        /// Server streaming response type for the Assignments method.
+        type AssignmentsStream: tonic::codegen::tokio_stream::Stream<
+                Item = std::result::Result<super::AssignmentsUpdate, tonic::Status>,
+            >
+            + std::marker::Send
+            + 'static;
+        /// What this node should be running: one update at once, then one each time that set, a job's
+        /// `ending`, or the node's state changes. Served by the leader; the stream ends when it stops
+        /// being leader, and the agent then finds the new one.
+        async fn assignments(
+            &self,
+            request: tonic::Request<super::AssignmentsRequest>,
+        ) -> std::result::Result<
+            tonic::Response<Self::AssignmentsStream>,
+            tonic::Status,
+        >;
+        /// A GPU turned unhealthy (lost, fatal Xid, uncorrectable ECC) or healthy again. An unhealthy
+        /// GPU is never given to a new job; the job holding it keeps it until it ends.
+        async fn report_gpu_health(
+            &self,
+            request: tonic::Request<super::ReportGpuHealthRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::ReportGpuHealthReply>,
+            tonic::Status,
+        >;
     }
     /// Node agents: register, heartbeat, job end reports. All three go to the leader (a follower
     /// answers with the leader's address, as for client writes): the leader alone tracks heartbeats,
@@ -1912,6 +2211,97 @@ pub mod agent_server {
                     };
                     Box::pin(fut)
                 }
+                "/corral.v1.Agent/Assignments" => {
+                    #[allow(non_camel_case_types)]
+                    struct AssignmentsSvc<T: Agent>(pub Arc<T>);
+                    impl<
+                        T: Agent,
+                    > tonic::server::ServerStreamingService<super::AssignmentsRequest>
+                    for AssignmentsSvc<T> {
+                        type Response = super::AssignmentsUpdate;
+                        type ResponseStream = T::AssignmentsStream;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::ResponseStream>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::AssignmentsRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Agent>::assignments(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = AssignmentsSvc(inner);
+                        let codec = tonic::codec::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.server_streaming(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/corral.v1.Agent/ReportGpuHealth" => {
+                    #[allow(non_camel_case_types)]
+                    struct ReportGpuHealthSvc<T: Agent>(pub Arc<T>);
+                    impl<
+                        T: Agent,
+                    > tonic::server::UnaryService<super::ReportGpuHealthRequest>
+                    for ReportGpuHealthSvc<T> {
+                        type Response = super::ReportGpuHealthReply;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::ReportGpuHealthRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Agent>::report_gpu_health(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = ReportGpuHealthSvc(inner);
+                        let codec = tonic::codec::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
                 _ => {
                     Box::pin(async move {
                         let mut response = http::Response::new(
@@ -1949,6 +2339,187 @@ pub mod agent_server {
     /// Generated gRPC service name
     pub const SERVICE_NAME: &str = "corral.v1.Agent";
     impl<T> tonic::server::NamedService for AgentServer<T> {
+        const NAME: &'static str = SERVICE_NAME;
+    }
+}
+/// Generated server implementations.
+pub mod step_server {
+    #![allow(
+        unused_variables,
+        dead_code,
+        missing_docs,
+        clippy::wildcard_imports,
+        clippy::let_unit_value,
+    )]
+    use tonic::codegen::*;
+    /// Generated trait containing gRPC methods that should be implemented for use with StepServer.
+    #[async_trait]
+    pub trait Step: std::marker::Send + std::marker::Sync + 'static {
+        /// Runs the tasks and answers when all have ended.
+        async fn run_tasks(
+            &self,
+            request: tonic::Request<super::RunTasksRequest>,
+        ) -> std::result::Result<tonic::Response<super::RunTasksReply>, tonic::Status>;
+    }
+    /// Served by every node agent: the tasks of a job step (`srun` inside a job) on this node. The
+    /// `srun` on the job's first node calls each node of the allocation; dropping the call ends the
+    /// tasks (that is how one failed task ends the others).
+    #[derive(Debug)]
+    pub struct StepServer<T> {
+        inner: Arc<T>,
+        accept_compression_encodings: EnabledCompressionEncodings,
+        send_compression_encodings: EnabledCompressionEncodings,
+        max_decoding_message_size: Option<usize>,
+        max_encoding_message_size: Option<usize>,
+    }
+    impl<T> StepServer<T> {
+        pub fn new(inner: T) -> Self {
+            Self::from_arc(Arc::new(inner))
+        }
+        pub fn from_arc(inner: Arc<T>) -> Self {
+            Self {
+                inner,
+                accept_compression_encodings: Default::default(),
+                send_compression_encodings: Default::default(),
+                max_decoding_message_size: None,
+                max_encoding_message_size: None,
+            }
+        }
+        pub fn with_interceptor<F>(
+            inner: T,
+            interceptor: F,
+        ) -> InterceptedService<Self, F>
+        where
+            F: tonic::service::Interceptor,
+        {
+            InterceptedService::new(Self::new(inner), interceptor)
+        }
+        /// Enable decompressing requests with the given encoding.
+        #[must_use]
+        pub fn accept_compressed(mut self, encoding: CompressionEncoding) -> Self {
+            self.accept_compression_encodings.enable(encoding);
+            self
+        }
+        /// Compress responses with the given encoding, if the client supports it.
+        #[must_use]
+        pub fn send_compressed(mut self, encoding: CompressionEncoding) -> Self {
+            self.send_compression_encodings.enable(encoding);
+            self
+        }
+        /// Limits the maximum size of a decoded message.
+        ///
+        /// Default: `4MB`
+        #[must_use]
+        pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
+            self.max_decoding_message_size = Some(limit);
+            self
+        }
+        /// Limits the maximum size of an encoded message.
+        ///
+        /// Default: `usize::MAX`
+        #[must_use]
+        pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
+            self.max_encoding_message_size = Some(limit);
+            self
+        }
+    }
+    impl<T, B> tonic::codegen::Service<http::Request<B>> for StepServer<T>
+    where
+        T: Step,
+        B: Body + std::marker::Send + 'static,
+        B::Error: Into<StdError> + std::marker::Send + 'static,
+    {
+        type Response = http::Response<tonic::body::Body>;
+        type Error = std::convert::Infallible;
+        type Future = BoxFuture<Self::Response, Self::Error>;
+        fn poll_ready(
+            &mut self,
+            _cx: &mut Context<'_>,
+        ) -> Poll<std::result::Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, req: http::Request<B>) -> Self::Future {
+            match req.uri().path() {
+                "/corral.v1.Step/RunTasks" => {
+                    #[allow(non_camel_case_types)]
+                    struct RunTasksSvc<T: Step>(pub Arc<T>);
+                    impl<T: Step> tonic::server::UnaryService<super::RunTasksRequest>
+                    for RunTasksSvc<T> {
+                        type Response = super::RunTasksReply;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::RunTasksRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Step>::run_tasks(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = RunTasksSvc(inner);
+                        let codec = tonic::codec::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                _ => {
+                    Box::pin(async move {
+                        let mut response = http::Response::new(
+                            tonic::body::Body::default(),
+                        );
+                        let headers = response.headers_mut();
+                        headers
+                            .insert(
+                                tonic::Status::GRPC_STATUS,
+                                (tonic::Code::Unimplemented as i32).into(),
+                            );
+                        headers
+                            .insert(
+                                http::header::CONTENT_TYPE,
+                                tonic::metadata::GRPC_CONTENT_TYPE,
+                            );
+                        Ok(response)
+                    })
+                }
+            }
+        }
+    }
+    impl<T> Clone for StepServer<T> {
+        fn clone(&self) -> Self {
+            let inner = self.inner.clone();
+            Self {
+                inner,
+                accept_compression_encodings: self.accept_compression_encodings,
+                send_compression_encodings: self.send_compression_encodings,
+                max_decoding_message_size: self.max_decoding_message_size,
+                max_encoding_message_size: self.max_encoding_message_size,
+            }
+        }
+    }
+    /// Generated gRPC service name
+    pub const SERVICE_NAME: &str = "corral.v1.Step";
+    impl<T> tonic::server::NamedService for StepServer<T> {
         const NAME: &'static str = SERVICE_NAME;
     }
 }

@@ -49,6 +49,7 @@ pub fn register_node(name: &str, gpus: u32) -> Command {
         labels: Default::default(),
         rack: Some("r1".to_string()),
         switch: None,
+        addr: None,
     })
 }
 
