@@ -1,0 +1,22 @@
+//! `corral-agent`: the node agent. It finds the host's GPUs (`gpu`: NVML or a fake spec),
+//! registers the node with the scheduler cluster and follows its assignments (`daemon`), runs
+//! each job's batch script through a `runtime` under a `supervisor` that outlives agent restarts
+//! (`run_dir` is the on-disk record of every run, `runs` the rules that keep runs in line with
+//! the assignments), and gives each job its environment (`job_env`) and output files
+//! (`output_path`).
+
+pub mod daemon;
+pub mod gpu;
+pub mod host;
+pub mod job_env;
+pub mod outcome;
+pub mod output_path;
+pub mod placement;
+pub mod process_group;
+pub mod run_dir;
+pub mod runs;
+pub mod runtime;
+pub mod supervisor;
+
+#[cfg(test)]
+mod test_support;

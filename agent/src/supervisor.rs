@@ -1,0 +1,136 @@
+//! The supervisor: `corral-agent supervise RUN_DIR`, one per job run (or task), started by the
+//! process runtime in its own session so that it outlives an agent restart. It starts the job's
+//! command in a new process group with the job's files and environment, enforces the memory
+//! limit by watching the group's resident memory (the way Slurm's `OverMemoryKill` does where no
+//! cgroup v2 is delegated), kills whatever is left of the group when the main process ends, and
+//! writes how it ended to `exit.json` — which is how the agent learns it, now or after a restart.
+
+use crate::process_group::{group_rss_mib, signal_group};
+use crate::run_dir::{ExitRecord, LaunchFile, RunDir};
+use std::fs::{File, OpenOptions};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const POLL: Duration = Duration::from_millis(10);
+/// Memory is checked every this many polls (100 ms).
+const MEMORY_EVERY_POLLS: u32 = 10;
+
+/// Runs the launch in `dir` to its end and records it; the process exit code is 0 once
+/// `exit.json` is written.
+pub fn supervise(dir: &Path) -> i32 {
+    let run = RunDir::at(dir.to_path_buf());
+    let _ = run.write_supervisor_pid(std::process::id());
+    let record = match run.read_launch() {
+        Ok(launch) => run_to_end(&run, &launch),
+        Err(e) => ExitRecord {
+            launch_error: Some(format!("{}: {e}", dir.join("launch.json").display())),
+            ..ExitRecord::default()
+        },
+    };
+    match run.write_exit(&record) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!(
+                "corral-agent supervise: cannot write {}/exit.json: {e}",
+                dir.display()
+            );
+            1
+        }
+    }
+}
+
+fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
+    let mut child = match spawn(launch) {
+        Ok(child) => child,
+        Err(reason) => {
+            append_to(
+                &launch.stderr,
+                &format!("corral: cannot start the job: {reason}\n"),
+            );
+            return ExitRecord {
+                launch_error: Some(reason),
+                ..ExitRecord::default()
+            };
+        }
+    };
+    let pgid = child.id() as i32;
+    let _ = run.write_pgid(pgid);
+    let mut oom = false;
+    let mut polls = 0u32;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(_) => break None,
+        }
+        polls += 1;
+        if let Some(limit) = launch.mem_limit_mib {
+            if !oom && polls % MEMORY_EVERY_POLLS == 0 && group_rss_mib(pgid) > limit {
+                oom = true;
+                append_to(
+                    &launch.stderr,
+                    &format!("corral: job killed: its processes used more than its {limit} MiB of memory\n"),
+                );
+                signal_group(pgid, libc::SIGKILL);
+            }
+        }
+        std::thread::sleep(POLL);
+    };
+    // Nothing of the job outlives its main process.
+    signal_group(pgid, libc::SIGKILL);
+    ExitRecord {
+        exit_code: status.and_then(|s| s.code()),
+        signal: status.and_then(|s| s.signal()),
+        oom,
+        launch_error: None,
+    }
+}
+
+fn spawn(launch: &LaunchFile) -> Result<Child, String> {
+    let (program, args) = launch
+        .argv
+        .split_first()
+        .ok_or_else(|| "empty command".to_string())?;
+    if !launch.cwd.is_dir() {
+        return Err(format!(
+            "working directory {} does not exist on this node",
+            launch.cwd.display()
+        ));
+    }
+    let stdout = open_output(&launch.stdout, launch.append)?;
+    let stderr = if launch.stderr == launch.stdout {
+        stdout.try_clone().map_err(|e| e.to_string())?
+    } else {
+        open_output(&launch.stderr, launch.append)?
+    };
+    Command::new(program)
+        .args(args)
+        .current_dir(&launch.cwd)
+        .env_clear()
+        .envs(&launch.env)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("{program}: {e}"))
+}
+
+fn open_output(path: &Path, append: bool) -> Result<File, String> {
+    OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(path)
+        .map_err(|e| format!("output file {}: {e}", path.display()))
+}
+
+fn append_to(path: &Path, text: &str) {
+    use std::io::Write;
+    if let Ok(mut file) = OpenOptions::new().create(true).append(true).open(path) {
+        let _ = file.write_all(text.as_bytes());
+    }
+}

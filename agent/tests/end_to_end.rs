@@ -1,0 +1,175 @@
+//! The agent end to end against an in-process scheduler, with fake GPUs and the process runtime:
+//! submit → running → exit code and output; a cancel that must escalate to SIGKILL; an OOM; a
+//! time limit; an agent restart while a job runs; a scripted GPU loss draining its node, whose
+//! lost GPU is never given out again.
+
+mod common;
+
+use common::{eventually, gpu_job, AgentSetup, TestCluster};
+use corral_agent::gpu::fake::FakeGpus;
+use corral_model::spec::MemRequest;
+use corral_model::{GpuHealth, NodeState, Outcome};
+use corral_proto::v1::ResumeRequest;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_runs_with_its_gpus_and_its_exit_code_is_reported() {
+    let mut cluster = TestCluster::start("exit-code").await;
+    cluster.start_agent(AgentSetup::new("gpu-1", "4xH100-80GB"));
+    let script = "#!/bin/sh\necho \"job $SLURM_JOB_ID on $SLURMD_NODENAME gpus=$CUDA_VISIBLE_DEVICES n=$SLURM_GPUS_ON_NODE\"\necho oops >&2\nexit 3\n";
+    let id = cluster.submit(gpu_job("exit3", 2, 60), script).await;
+    let job = cluster.wait_for_state(id, "FAILED").await;
+    let exit = job.exit.expect("exit recorded");
+    assert_eq!(
+        (exit.outcome, exit.exit_code, exit.signal),
+        (Outcome::Failure, Some(3), None)
+    );
+    let output = cluster.read(&format!("slurm-{id}.out"));
+    let (line, rest) = output.split_once('\n').expect("two lines");
+    assert_eq!(rest, "oops\n");
+    let gpus = line
+        .strip_prefix(&format!("job {id} on gpu-1 gpus="))
+        .and_then(|l| l.strip_suffix(" n=2"))
+        .unwrap_or_else(|| panic!("unexpected output {output:?}"));
+    let gpus: Vec<u32> = gpus
+        .split(',')
+        .map(|g| g.parse().expect("an index"))
+        .collect();
+    assert!(
+        gpus.len() == 2 && gpus[0] != gpus[1] && gpus.iter().all(|&g| g < 4),
+        "{gpus:?}"
+    );
+
+    let ok = cluster
+        .submit(gpu_job("ok", 1, 60), "#!/bin/sh\nexit 0\n")
+        .await;
+    let job = cluster.wait_for_state(ok, "COMPLETED").await;
+    assert_eq!(job.exit.expect("exit").exit_code, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_job_that_ignores_sigterm_is_killed_after_the_grace() {
+    let mut cluster = TestCluster::start("cancel").await;
+    cluster.start_agent(AgentSetup::new("gpu-1", "2xA100-40GB"));
+    let script =
+        "#!/bin/sh\ntrap 'echo got TERM' TERM\necho started\nwhile true; do sleep 0.05; done\n";
+    let id = cluster.submit(gpu_job("stubborn", 1, 600), script).await;
+    cluster.wait_for_state(id, "RUNNING").await;
+    let out = format!("slurm-{id}.out");
+    eventually("the job to start", || async {
+        cluster.read(&out).contains("started").then_some(())
+    })
+    .await;
+    cluster.cancel(id).await;
+    let job = cluster.wait_for_state(id, "CANCELLED").await;
+    let exit = job.exit.expect("exit");
+    assert_eq!((exit.outcome, exit.signal), (Outcome::Killed, Some(9)));
+    assert!(
+        cluster.read(&out).contains("got TERM"),
+        "SIGTERM came first: {}",
+        cluster.read(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_over_its_memory_ends_out_of_memory() {
+    let mut cluster = TestCluster::start("oom").await;
+    cluster.start_agent(AgentSetup::new("gpu-1", "1xL4-24GB"));
+    let mut spec = gpu_job("hog", 0, 60);
+    spec.mem = Some(MemRequest::Node(32));
+    // Holds about 200 MiB in the shell's memory.
+    let script = "#!/bin/sh\nx=$(head -c 200000000 /dev/zero | tr '\\0' a)\nsleep 30\n";
+    let id = cluster.submit(spec, script).await;
+    let job = cluster.wait_for_state(id, "OUT_OF_MEMORY").await;
+    assert_eq!(job.exit.expect("exit").outcome, Outcome::OutOfMemory);
+    assert!(cluster
+        .read(&format!("slurm-{id}.out"))
+        .contains("more than its 32 MiB"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_past_its_time_limit_ends_timeout() {
+    let mut cluster = TestCluster::start("timeout").await;
+    cluster.start_agent(AgentSetup::new("gpu-1", "1xL4-24GB"));
+    let id = cluster
+        .submit(gpu_job("slow", 1, 1), "#!/bin/sh\nsleep 600\n")
+        .await;
+    let job = cluster.wait_for_state(id, "TIMEOUT").await;
+    assert_eq!(job.exit.expect("exit").outcome, Outcome::Timeout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_agent_re_adopts_its_running_job() {
+    let mut cluster = TestCluster::start("restart").await;
+    let agent = cluster.start_agent(AgentSetup::new("gpu-1", "2xH100-80GB"));
+    let script =
+        "#!/bin/sh\necho begin\nwhile [ ! -e release ]; do sleep 0.05; done\necho end\nexit 7\n";
+    let id = cluster.submit(gpu_job("survivor", 1, 600), script).await;
+    let out = format!("slurm-{id}.out");
+    eventually("the job to start", || async {
+        cluster.read(&out).contains("begin").then_some(())
+    })
+    .await;
+    cluster.stop_agent(agent).await;
+    std::fs::write(cluster.dir.path().join("release"), "").expect("release");
+    eventually("the job to end while no agent runs", || async {
+        cluster.read(&out).contains("end").then_some(())
+    })
+    .await;
+    assert_eq!(
+        cluster.job(id).await.state.name(),
+        "RUNNING",
+        "nobody reported it yet"
+    );
+    cluster.start_agent(AgentSetup::new("gpu-1", "2xH100-80GB"));
+    let job = cluster.wait_for_state(id, "FAILED").await;
+    assert_eq!(job.exit.expect("exit").exit_code, Some(7));
+    assert_eq!(cluster.read(&out), "begin\nend\n", "ran once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scripted_gpu_loss_drains_that_gpu() {
+    let mut cluster = TestCluster::start("gpu-loss").await;
+    let file = cluster.dir.path().join("gpus.toml");
+    std::fs::write(
+        &file,
+        "[[group]]\ncount = 2\nmodel = \"H100\"\nmem_gib = 80\n\
+         [[fault]]\ngpu = 1\nafter_ms = 300\nreason = \"Xid 79: GPU has fallen off the bus\"\n",
+    )
+    .expect("write spec");
+    let mut setup = AgentSetup::new("gpu-1", "1xH100");
+    setup.gpus = FakeGpus::from_file(&file, "gpu-1").expect("fake file");
+    cluster.start_agent(setup);
+    let node = eventually("GPU 1 to be unhealthy", || async {
+        let node = cluster.node("gpu-1").await?;
+        (node.spec.gpus[1].health != GpuHealth::Healthy).then_some(node)
+    })
+    .await;
+    assert_eq!(
+        node.spec.gpus[1].health,
+        GpuHealth::Unhealthy("Xid 79: GPU has fallen off the bus".into())
+    );
+    assert_eq!(node.spec.gpus[0].health, GpuHealth::Healthy);
+    // The node is drained with the GPU's reason, for an admin to look at.
+    assert_eq!(
+        node.state,
+        NodeState::Drain("gpu 1: Xid 79: GPU has fallen off the bus".into())
+    );
+    // Resumed, the node runs jobs again, but never on the lost GPU: a 2-GPU job stays pending
+    // while a 1-GPU job submitted after it gets GPU 0.
+    cluster
+        .client
+        .resume(ResumeRequest {
+            user: "root".into(),
+            node: "gpu-1".into(),
+        })
+        .await
+        .expect("resume");
+    let two = cluster
+        .submit(gpu_job("two", 2, 60), "#!/bin/sh\nexit 0\n")
+        .await;
+    let script = "#!/bin/sh\necho \"$CUDA_VISIBLE_DEVICES\"\n";
+    let one = cluster.submit(gpu_job("one", 1, 60), script).await;
+    cluster.wait_for_state(one, "COMPLETED").await;
+    assert_eq!(cluster.read(&format!("slurm-{one}.out")), "0\n");
+    assert_eq!(cluster.job(two).await.state.name(), "PENDING");
+}
