@@ -6,6 +6,7 @@
 use crate::gpu::{GpuProbe, HealthChange};
 use crate::placement::Placement;
 use crate::runs::LocalRuns;
+use crate::step::registry::StepRegistry;
 use corral_model::{GpuHealth, JobId, NodeId, NodeSpec};
 use corral_proto::connect::{CallError, Connector};
 use corral_proto::convert::{job_end_report, register_request};
@@ -39,6 +40,7 @@ pub struct Daemon {
     runs: LocalRuns,
     connector: Connector,
     pending_health: Vec<HealthChange>,
+    steps: StepRegistry,
 }
 
 /// Why a session with the leader ended.
@@ -54,6 +56,7 @@ impl Daemon {
         template: NodeTemplate,
         probe: Box<dyn GpuProbe>,
         runs: LocalRuns,
+        steps: StepRegistry,
     ) -> Daemon {
         let connector = Connector::new(link.schedulers.clone(), Duration::from_secs(5));
         Daemon {
@@ -63,6 +66,7 @@ impl Daemon {
             runs,
             connector,
             pending_health: Vec::new(),
+            steps,
         }
     }
 
@@ -195,6 +199,8 @@ impl Daemon {
                 Err(e) => eprintln!("corral-agent: ignoring an assignment: {e}"),
             }
         }
+        let assigned = placements.iter().map(|p| p.job.id.0).collect();
+        self.steps.kill_unassigned(&assigned);
         self.runs.apply_assignments(placements, Instant::now());
     }
 

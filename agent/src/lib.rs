@@ -5,6 +5,9 @@
 //! the assignments), and gives each job its environment (`job_env`) and output files
 //! (`output_path`).
 
+// gRPC handlers answer with tonic's `Status`, which is large; boxing it everywhere buys nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod daemon;
 pub mod gpu;
 pub mod host;
@@ -16,6 +19,8 @@ pub mod process_group;
 pub mod run_dir;
 pub mod runs;
 pub mod runtime;
+pub mod srun;
+pub mod step;
 pub mod supervisor;
 
 #[cfg(test)]

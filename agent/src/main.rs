@@ -1,5 +1,6 @@
 //! `corral-agent`: the node agent daemon (see the library's docs). Also, under other names or
-//! subcommands, the helpers it launches: `corral-agent supervise RUN_DIR` watches one job run.
+//! subcommands, the helpers it launches: `corral-agent supervise RUN_DIR` watches one job run, and
+//! the binary run as `srun` (a link in every job's `PATH`) launches a job step's tasks.
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -9,6 +10,8 @@ use corral_agent::gpu::open_probe;
 use corral_agent::host;
 use corral_agent::runs::{LocalRuns, RunsConfig};
 use corral_agent::runtime::process::ProcessRuntime;
+use corral_agent::step::registry::StepRegistry;
+use corral_agent::step::service::serve;
 use corral_model::NodeSpec;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -58,6 +61,12 @@ struct Args {
     /// Seconds between the ending signal (cancel, time limit) and SIGKILL (Slurm's KillWait)
     #[arg(long, default_value_t = 30)]
     kill_grace_secs: u64,
+    /// Where to take task launches from `srun` in jobs (HOST:PORT; port 0 = any free port)
+    #[arg(long, default_value = "0.0.0.0:0")]
+    listen: String,
+    /// The host other nodes reach this one at [default: the node name]
+    #[arg(long)]
+    advertise: Option<String>,
     /// The cluster's name (SLURM_CLUSTER_NAME)
     #[arg(long, default_value = "corral")]
     cluster_name: String,
@@ -71,6 +80,13 @@ enum Internal {
 }
 
 fn main() -> anyhow::Result<()> {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv
+        .first()
+        .is_some_and(|a| Path::new(a).file_name().is_some_and(|n| n == "srun"))
+    {
+        std::process::exit(corral_agent::srun::main(argv));
+    }
     let args = Args::parse();
     if let Some(Internal::Supervise { run_dir }) = &args.command {
         std::process::exit(corral_agent::supervisor::supervise(run_dir));
@@ -106,6 +122,17 @@ async fn run_agent(args: Args) -> anyhow::Result<()> {
         Arc::new(ProcessRuntime::new(exe)),
     )
     .with_context(|| format!("data directory {}", data_dir.display()))?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("--listen {}: cannot listen", args.listen))?;
+    let port = listener.local_addr()?.port();
+    let advertised = format!(
+        "{}:{port}",
+        args.advertise.clone().unwrap_or_else(|| name.clone())
+    );
+    let steps = StepRegistry::default();
+    serve(listener, steps.clone(), name.clone());
+    eprintln!("corral-agent: taking task launches at {advertised}");
     let template = NodeTemplate {
         spec: NodeSpec {
             name,
@@ -116,7 +143,7 @@ async fn run_agent(args: Args) -> anyhow::Result<()> {
             labels: parse_labels(&args.labels)?,
             rack: args.rack.clone(),
             switch: None,
-            addr: None,
+            addr: Some(advertised),
         },
     };
     let link = LinkConfig {
@@ -125,7 +152,7 @@ async fn run_agent(args: Args) -> anyhow::Result<()> {
         tick_interval: Duration::from_millis(20),
         health_interval: Duration::from_secs(1),
     };
-    let daemon = Daemon::new(link, template, probe, runs);
+    let daemon = Daemon::new(link, template, probe, runs, steps);
     daemon.run(shutdown_signal()).await;
     eprintln!("corral-agent: stopping; job runs keep going and are re-adopted at the next start");
     Ok(())

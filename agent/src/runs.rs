@@ -187,10 +187,14 @@ impl LocalRuns {
         };
         let files = output_files(job, &placement.this_node().name, &cwd);
         let mem_mib = placement.this_node().mem_mib;
+        let mut env = batch_env(placement, &side);
+        // Where `srun` sends its tasks' output: the job's own files.
+        env.insert("CORRAL_STDOUT".into(), files.stdout.display().to_string());
+        env.insert("CORRAL_STDERR".into(), files.stderr.display().to_string());
         Ok(LaunchFile {
             argv,
             cwd,
-            env: batch_env(placement, &side),
+            env,
             stdout: files.stdout,
             stderr: files.stderr,
             mem_limit_mib: (mem_mib > 0).then_some(mem_mib),

@@ -118,14 +118,18 @@ fn spawn(launch: &LaunchFile) -> Result<Child, String> {
         .map_err(|e| format!("{program}: {e}"))
 }
 
+/// Opens an output file for appending (truncated first unless `append`): the batch script and
+/// the step tasks `srun` starts write to the same file, each at its end.
 fn open_output(path: &Path, append: bool) -> Result<File, String> {
+    let error = |e: std::io::Error| format!("output file {}: {e}", path.display());
+    if !append {
+        File::create(path).map_err(error)?;
+    }
     OpenOptions::new()
         .create(true)
-        .write(true)
-        .append(append)
-        .truncate(!append)
+        .append(true)
         .open(path)
-        .map_err(|e| format!("output file {}: {e}", path.display()))
+        .map_err(error)
 }
 
 fn append_to(path: &Path, text: &str) {

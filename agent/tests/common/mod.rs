@@ -9,6 +9,8 @@ use corral_agent::gpu::fake::FakeGpus;
 use corral_agent::gpu::GpuProbe;
 use corral_agent::runs::{LocalRuns, RunsConfig};
 use corral_agent::runtime::process::ProcessRuntime;
+use corral_agent::step::registry::StepRegistry;
+use corral_agent::step::service::serve;
 use corral_model::spec::{GpuCount, NodeRange, TimeLimit};
 use corral_model::{Job, JobSpec, Launch, Node, NodeSpec};
 use corral_proto::convert::{job_from_info, node_from_info, submit_request};
@@ -82,6 +84,7 @@ pub struct TestCluster {
 pub struct RunningAgent {
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    server: JoinHandle<()>,
 }
 
 /// How an agent of a test is set up.
@@ -137,10 +140,21 @@ impl TestCluster {
     /// Starts an agent in this process; returns its index in `agents`.
     pub fn start_agent(&mut self, setup: AgentSetup) -> usize {
         let data = self.dir.path().join(format!("agent-{}", setup.name));
+        let bin = data.join("bin");
+        std::fs::create_dir_all(&bin).expect("bin dir");
+        let _ = std::fs::remove_file(bin.join("srun"));
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_corral-agent"), bin.join("srun"))
+            .expect("srun link");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let step_addr = listener.local_addr().expect("addr").to_string();
+        let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+        let steps = StepRegistry::default();
+        let server = serve(listener, steps.clone(), setup.name.clone());
         let runs = LocalRuns::adopt(
             RunsConfig {
                 jobs_root: data.join("jobs"),
-                bin_dir: data.join("bin").display().to_string(),
+                bin_dir: bin.display().to_string(),
                 cluster_name: "test".into(),
                 kill_grace: setup.kill_grace,
             },
@@ -159,7 +173,7 @@ impl TestCluster {
                 labels: Default::default(),
                 rack: None,
                 switch: None,
-                addr: None,
+                addr: Some(step_addr),
             },
         };
         let link = LinkConfig {
@@ -169,12 +183,12 @@ impl TestCluster {
             health_interval: Duration::from_millis(50),
         };
         let probe: Box<dyn GpuProbe> = Box::new(setup.gpus);
-        let daemon = Daemon::new(link, template, probe, runs);
+        let daemon = Daemon::new(link, template, probe, runs, steps);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(daemon.run(async move {
             let _ = stopped.await;
         }));
-        self.agents.push(Some(RunningAgent { stop, task }));
+        self.agents.push(Some(RunningAgent { stop, task, server }));
         self.agents.len() - 1
     }
 
@@ -183,6 +197,7 @@ impl TestCluster {
         let agent = self.agents[index].take().expect("agent running");
         let _ = agent.stop.send(());
         agent.task.await.expect("agent task");
+        agent.server.abort();
     }
 
     /// Submits `script` (run in the scratch dir) with `spec`; returns the job id.
