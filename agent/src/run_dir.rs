@@ -134,9 +134,12 @@ fn write_json_atomically<T: Serialize>(path: &Path, value: &T) -> io::Result<()>
     write_atomically(path, &bytes)
 }
 
-/// Writes to `path.tmp` and renames, so a reader never sees half a file.
+/// Writes to a temporary file named after this process and renames it, so a reader never sees
+/// half a file and two writers never share a temporary file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = path.with_extension("tmp");
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }

@@ -20,8 +20,8 @@ const MEMORY_EVERY_POLLS: u32 = 10;
 /// Runs the launch in `dir` to its end and records it; the process exit code is 0 once
 /// `exit.json` is written.
 pub fn supervise(dir: &Path) -> i32 {
+    // The runtime that started this process recorded its pid before returning.
     let run = RunDir::at(dir.to_path_buf());
-    let _ = run.write_supervisor_pid(std::process::id());
     let record = match run.read_launch() {
         Ok(launch) => run_to_end(&run, &launch),
         Err(e) => ExitRecord {
