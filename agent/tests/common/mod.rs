@@ -106,12 +106,18 @@ impl AgentSetup {
 
 impl TestCluster {
     pub async fn start(label: &str) -> TestCluster {
+        TestCluster::start_with_node_timeout(label, Config::default().node_timeout_ms).await
+    }
+
+    /// A cluster whose scheduler declares a silent node lost after `node_timeout_ms`.
+    pub async fn start_with_node_timeout(label: &str, node_timeout_ms: u64) -> TestCluster {
         let dir = ScratchDir::new(label);
         let config = Config {
             listen: "127.0.0.1:0".to_string(),
             data_dir: Some(dir.path().join("scheduler")),
             leader_loop_min_interval_ms: 5,
             leader_loop_idle_interval_ms: 100,
+            node_timeout_ms,
             ..Config::default()
         };
         let scheduler = Scheduler::start(config.check().expect("valid config"))
@@ -190,6 +196,18 @@ impl TestCluster {
         }));
         self.agents.push(Some(RunningAgent { stop, task, server }));
         self.agents.len() - 1
+    }
+
+    /// The run directories agent `name` holds (one per job run it is responsible for).
+    pub fn agent_runs(&self, name: &str) -> Vec<String> {
+        let jobs = self.dir.path().join(format!("agent-{name}")).join("jobs");
+        let Ok(entries) = std::fs::read_dir(jobs) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
     }
 
     /// Stops agent `index` (its job runs keep going under their supervisors).
