@@ -52,7 +52,7 @@ pub async fn policy_apply(writer: &Writer, user: &str, text: &str) -> Result<u64
     Ok(writer.node().read_state(|cluster| cluster.policy_version()))
 }
 
-fn require_user(user: &str) -> Result<(), Status> {
+pub(crate) fn require_user(user: &str) -> Result<(), Status> {
     if user.trim().is_empty() {
         return Err(Status::invalid_argument("user: must not be empty"));
     }

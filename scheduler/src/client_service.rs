@@ -4,21 +4,42 @@
 //! entries; `ClusterStatus` says which node answered and who leads).
 
 use crate::admin_writes;
+use crate::insight::{
+    fairshare_report, pending_info, pending_infos, share_rows, LastPass, PassRecord, PolicyView,
+    Pricer,
+};
+use crate::membership;
 use crate::status_report::cluster_status;
 use crate::writer::Writer;
 use corral_model::{Applied, Command, JobId, JobState};
 use corral_proto::convert::{job_ids, job_info, node_info, submit_from_request};
 use corral_proto::v1::client_server::Client;
 use corral_proto::v1::*;
+use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 pub struct ClientService {
     writer: Writer,
+    insights: Insights,
+}
+
+/// What the "why" reads need beside the state: the last pass's record and the policy in force.
+pub struct Insights {
+    pub last_pass: LastPass,
+    pub policy: PolicyView,
+    /// The configured policy file's text (`None` = the built-in defaults).
+    pub configured_policy_text: Option<String>,
 }
 
 impl ClientService {
-    pub fn new(writer: Writer) -> ClientService {
-        ClientService { writer }
+    pub fn new(writer: Writer, insights: Insights) -> ClientService {
+        ClientService { writer, insights }
+    }
+
+    /// `PendingReasons` and `Explain` read the leader's record: other nodes redirect.
+    fn leader_record(&self) -> Result<Option<Arc<PassRecord>>, Status> {
+        self.writer.redirect_unless_leader()?;
+        Ok(self.insights.last_pass.get())
     }
 }
 
@@ -76,6 +97,7 @@ impl Client for ClientService {
         &self,
         request: Request<ListJobsRequest>,
     ) -> Result<Response<ListJobsReply>, Status> {
+        self.writer.check_member()?;
         let request = request.into_inner();
         let states = parse_states(&request.states)?;
         let jobs = self.writer.node().read_state(|cluster| {
@@ -93,6 +115,7 @@ impl Client for ClientService {
         &self,
         request: Request<GetJobRequest>,
     ) -> Result<Response<GetJobReply>, Status> {
+        self.writer.check_member()?;
         let id = JobId(request.get_ref().job_id);
         let job = self
             .writer
@@ -106,6 +129,7 @@ impl Client for ClientService {
         &self,
         _request: Request<ListNodesRequest>,
     ) -> Result<Response<ListNodesReply>, Status> {
+        self.writer.check_member()?;
         let nodes = self
             .writer
             .node()
@@ -142,5 +166,102 @@ impl Client for ClientService {
         let r = request.get_ref();
         let version = admin_writes::policy_apply(&self.writer, &r.user, &r.text).await?;
         Ok(Response::new(PolicyApplyReply { version }))
+    }
+
+    async fn policy_get(
+        &self,
+        _request: Request<PolicyGetRequest>,
+    ) -> Result<Response<PolicyGetReply>, Status> {
+        self.writer.check_member()?;
+        let (version, cluster_text) = self
+            .writer
+            .node()
+            .read_state(|c| (c.policy_version(), c.policy_source().map(str::to_string)));
+        let (text, source) = match (cluster_text, &self.insights.configured_policy_text) {
+            (Some(text), _) => (text, "cluster"),
+            (None, Some(text)) => (text.clone(), "file"),
+            (None, None) => (String::new(), "defaults"),
+        };
+        Ok(Response::new(PolicyGetReply {
+            version,
+            text,
+            source: source.to_string(),
+        }))
+    }
+
+    async fn explain(
+        &self,
+        request: Request<ExplainRequest>,
+    ) -> Result<Response<ExplainReply>, Status> {
+        let record = self.leader_record()?;
+        let id = JobId(request.get_ref().job_id);
+        let now_secs = crate::clock::now_secs();
+        let reply = self.writer.node().read_state(|cluster| {
+            let job = cluster.job(id)?;
+            let pending = (job.state == JobState::Pending).then(|| {
+                let policy = self.insights.policy.current(cluster);
+                let report = fairshare_report(cluster, &policy, now_secs);
+                let pricer = Pricer::new(&policy, &report, cluster, now_secs);
+                pending_info(job, record.as_deref(), &pricer)
+            });
+            Some(ExplainReply {
+                state: job.state.name().to_string(),
+                pending,
+                pass_secs: record.as_ref().map_or(0, |r| r.at_secs),
+            })
+        });
+        reply
+            .map(Response::new)
+            .ok_or_else(|| Status::not_found(format!("job {}: no such job", id.0)))
+    }
+
+    async fn pending_reasons(
+        &self,
+        request: Request<PendingReasonsRequest>,
+    ) -> Result<Response<PendingReasonsReply>, Status> {
+        let record = self.leader_record()?;
+        let user = request.into_inner().user;
+        let now_secs = crate::clock::now_secs();
+        let jobs = self.writer.node().read_state(|cluster| {
+            let policy = self.insights.policy.current(cluster);
+            let report = fairshare_report(cluster, &policy, now_secs);
+            let pricer = Pricer::new(&policy, &report, cluster, now_secs);
+            pending_infos(cluster, &user, record.as_deref(), &pricer)
+        });
+        Ok(Response::new(PendingReasonsReply {
+            jobs,
+            pass_secs: record.as_ref().map_or(0, |r| r.at_secs),
+        }))
+    }
+
+    async fn fair_share(
+        &self,
+        _request: Request<FairShareRequest>,
+    ) -> Result<Response<FairShareReply>, Status> {
+        self.writer.check_member()?;
+        let now_secs = crate::clock::now_secs();
+        let rows = self.writer.node().read_state(|cluster| {
+            let policy = self.insights.policy.current(cluster);
+            share_rows(&fairshare_report(cluster, &policy, now_secs))
+        });
+        Ok(Response::new(FairShareReply { rows }))
+    }
+
+    async fn add_member(
+        &self,
+        request: Request<AddMemberRequest>,
+    ) -> Result<Response<AddMemberReply>, Status> {
+        let r = request.get_ref();
+        let members = membership::add_member(&self.writer, &r.user, r.id, &r.addr).await?;
+        Ok(Response::new(AddMemberReply { members }))
+    }
+
+    async fn remove_member(
+        &self,
+        request: Request<RemoveMemberRequest>,
+    ) -> Result<Response<RemoveMemberReply>, Status> {
+        let r = request.get_ref();
+        let members = membership::remove_member(&self.writer, &r.user, r.id).await?;
+        Ok(Response::new(RemoveMemberReply { members }))
     }
 }

@@ -6,6 +6,7 @@
 //! stamped with its clock.
 
 use crate::clock;
+use crate::insight::{LastPass, PassRecord};
 use crate::liveness::{Liveness, Silent};
 use crate::policy_source::PolicySource;
 use corral_model::{ClusterState, Command, JobId, NodeState};
@@ -23,6 +24,8 @@ pub struct LeaderLoop {
     pub liveness: Arc<Liveness>,
     pub min_interval: Duration,
     pub idle_interval: Duration,
+    /// Where each pass leaves its pending reasons for `Explain` and `PendingReasons`.
+    pub last_pass: LastPass,
 }
 
 impl LeaderLoop {
@@ -73,7 +76,12 @@ impl LeaderLoop {
         let Some(plan) = plan else {
             return;
         };
-        for command in commands_of(&plan) {
+        let commands = commands_of(&plan);
+        self.last_pass.set(PassRecord {
+            at_secs: now_secs,
+            pending: plan.pending,
+        });
+        for command in commands {
             // A refused or failed proposal changes nothing; the next pass plans again from the
             // state as it then is (a lost leadership simply ends the proposals here).
             if let Err(e) = self.node.client_write(command, now_secs).await {

@@ -6,8 +6,10 @@
 
 use crate::agent_service::AgentService;
 use crate::client_service::ClientService;
+use crate::client_service::Insights;
 use crate::config_check::CheckedConfig;
 use crate::error::SchedulerError;
+use crate::insight::{LastPass, PolicyView};
 use crate::leader_loop::LeaderLoop;
 use crate::liveness::Liveness;
 use crate::network::GrpcNetwork;
@@ -58,7 +60,7 @@ impl Scheduler {
         config: CheckedConfig,
         listener: TcpListener,
     ) -> Result<Scheduler, SchedulerError> {
-        let policy = load_policy(&config)?;
+        let (policy, policy_text) = load_policy(&config)?;
         let local_addr = listener.local_addr().map_err(|e| SchedulerError::Listen {
             addr: config.listen.clone(),
             reason: e.to_string(),
@@ -69,7 +71,13 @@ impl Scheduler {
         let wake = Arc::new(Notify::new());
         let liveness = Arc::new(Liveness::new(config.node_timeout));
         let (stop, stopped) = watch::channel(false);
-        let server = spawn_server(&node, &wake, &liveness, listener, stopped.clone());
+        let last_pass = LastPass::default();
+        let insights = Insights {
+            last_pass: last_pass.clone(),
+            policy: PolicyView::new(policy.clone()),
+            configured_policy_text: policy_text,
+        };
+        let server = spawn_server(&node, &wake, &liveness, insights, listener, stopped.clone());
         initialize_if_new(&node, &config, local_addr).await?;
         let leader_loop = tokio::spawn(
             LeaderLoop {
@@ -79,6 +87,7 @@ impl Scheduler {
                 liveness,
                 min_interval: config.leader_loop_min_interval,
                 idle_interval: config.leader_loop_idle_interval,
+                last_pass,
             }
             .run(stopped),
         );
@@ -117,32 +126,38 @@ impl Scheduler {
     }
 }
 
-fn load_policy(config: &CheckedConfig) -> Result<Policy, SchedulerError> {
+/// The configured policy, and its text when it comes from a file.
+fn load_policy(config: &CheckedConfig) -> Result<(Policy, Option<String>), SchedulerError> {
     let Some(path) = &config.policy_file else {
-        return Ok(Policy::default());
+        return Ok((Policy::default(), None));
     };
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| SchedulerError::Policy {
         path: shown.clone(),
         reason: e.to_string(),
     })?;
-    parse_policy(&shown, &text).map_err(|errors| SchedulerError::Policy {
+    let policy = parse_policy(&shown, &text).map_err(|errors| SchedulerError::Policy {
         path: shown,
         reason: errors.to_string(),
-    })
+    })?;
+    Ok((policy, Some(text)))
 }
 
 fn spawn_server(
     node: &Arc<RaftNode>,
     wake: &Arc<Notify>,
     liveness: &Arc<Liveness>,
+    insights: Insights,
     listener: TcpListener,
     mut stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     let writer = Writer::new(Arc::clone(node), Arc::clone(wake));
     let router = Server::builder()
         .add_service(RaftServer::new(RaftService::new(node.raft().clone())))
-        .add_service(ClientServer::new(ClientService::new(writer.clone())))
+        .add_service(ClientServer::new(ClientService::new(
+            writer.clone(),
+            insights,
+        )))
         .add_service(AgentServer::new(AgentService::new(
             writer,
             Arc::clone(liveness),

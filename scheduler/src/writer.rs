@@ -42,12 +42,26 @@ impl Writer {
 
     /// `Ok` on the leader; on any other node the "not the leader" status, without reading a clock.
     pub fn redirect_unless_leader(&self) -> Result<(), Status> {
+        self.check_member()?;
         let leader = self.node.current_leader();
         if leader == Some(self.node.id()) {
             return Ok(());
         }
         let addr = leader.and_then(|id| member_addr(&self.node, id));
         Err(not_leader_status(leader, addr.as_deref()))
+    }
+}
+
+impl Writer {
+    /// A node removed from the cluster answers nothing but this.
+    pub fn check_member(&self) -> Result<(), Status> {
+        if crate::membership::is_member(&self.node) {
+            return Ok(());
+        }
+        Err(Status::failed_precondition(format!(
+            "scheduler node {} was removed from the cluster; use another address",
+            self.node.id()
+        )))
     }
 }
 

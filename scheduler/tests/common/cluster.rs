@@ -72,6 +72,16 @@ impl TestCluster {
         self.running.insert(id, scheduler);
     }
 
+    /// Starts node `id` outside the cluster, knowing its members (so it waits to be added rather
+    /// than starting a cluster of its own).
+    pub async fn start_new_node(&mut self, id: u64) -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        self.addrs.insert(id, addr);
+        self.start_on(id, listener).await;
+        addr
+    }
+
     /// Restarts a stopped node on its data dir and address.
     pub async fn restart(&mut self, id: u64) {
         let listener = TcpListener::bind(self.addrs[&id]).await.expect("rebind");
