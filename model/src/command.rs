@@ -51,6 +51,12 @@ pub enum Command {
     SetPolicy {
         source: String,
     },
+    /// Several commands proposed as one Raft entry (the leader batches concurrent writes). Each
+    /// is applied in turn and answered on its own: one refused changes nothing of the others.
+    /// A batch never contains a batch.
+    Batch {
+        commands: Vec<Command>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +106,10 @@ pub enum Applied {
     Done,
     /// The command found nothing to do (e.g. a second `NodeLost` for the same node).
     NoChange,
+    /// A `Batch`'s answers, one per command in order: what it did, or why it was refused.
+    Batch {
+        results: Vec<Result<Applied, String>>,
+    },
 }
 
 /// Which parts of a plan took effect. A start is taken or refused whole: a gang never half-runs.

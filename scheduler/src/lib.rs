@@ -31,6 +31,7 @@ mod liveness;
 mod membership;
 pub mod network;
 mod policy_source;
+mod proposer;
 mod raft_codec;
 mod raft_service;
 pub mod server;

@@ -1,8 +1,9 @@
 //! `Writer`: how the services change the cluster. A write is accepted only on the leader, which
-//! stamps it with its clock and answers once the entry is committed and applied; elsewhere the
+//! batches it with concurrent writes (`Proposer`), stamps the entry with its clock and answers
+//! once the entry is committed and applied; elsewhere the
 //! caller is told where the leader is (`corral_proto::leader`). Each write wakes the leader loop.
 
-use crate::clock;
+use crate::proposer::Proposer;
 use corral_model::{Applied, Command};
 use corral_proto::leader::not_leader_status;
 use corral_raft::{RaftNode, RaftNodeId, WriteError};
@@ -14,13 +15,16 @@ use tonic::Status;
 pub struct Writer {
     node: Arc<RaftNode>,
     wake_leader_loop: Arc<Notify>,
+    proposer: Proposer,
 }
 
 impl Writer {
     pub fn new(node: Arc<RaftNode>, wake_leader_loop: Arc<Notify>) -> Writer {
+        let proposer = Proposer::start(Arc::clone(&node));
         Writer {
             node,
             wake_leader_loop,
+            proposer,
         }
     }
 
@@ -35,7 +39,7 @@ impl Writer {
     /// Proposes `command` if this node leads; the status says why not otherwise.
     pub async fn write(&self, command: Command) -> Result<Applied, Status> {
         self.redirect_unless_leader()?;
-        let result = self.node.client_write(command, clock::now_secs()).await;
+        let result = self.proposer.propose(command).await;
         self.wake_leader_loop.notify_one();
         result.map_err(|e| write_status(&e))
     }

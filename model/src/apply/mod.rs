@@ -55,6 +55,20 @@ impl ClusterState {
                 self.policy_version += 1;
                 Ok(Applied::Done)
             }
+            Command::Batch { commands } => self.apply_batch(commands),
         }
+    }
+
+    fn apply_batch(&mut self, commands: Vec<Command>) -> Result<Applied, ApplyError> {
+        if commands.iter().any(|c| matches!(c, Command::Batch { .. })) {
+            return Err(ApplyError::Invalid(
+                "a batch contains a batch (batches are one level deep)".into(),
+            ));
+        }
+        let results = commands
+            .into_iter()
+            .map(|command| self.dispatch(command).map_err(|e| e.to_string()))
+            .collect();
+        Ok(Applied::Batch { results })
     }
 }
