@@ -1,4 +1,5 @@
-//! Human forms of numbers for tables: durations (`2d4h`, `1h30m`), memory (`32 GiB`).
+//! Human forms of numbers for tables: durations (`2d4h`, `1h30m`), memory (`32 GiB`), times
+//! (`2026-12-04T10:55:02Z`).
 
 /// `90061` → `1d1h1m1s`; zero parts are left out; `0` → `0s`.
 pub fn duration(secs: u64) -> String {
@@ -50,6 +51,33 @@ pub fn mib(mib: u64) -> String {
     }
 }
 
+/// Seconds since the epoch as a UTC timestamp, `2026-12-04T10:55:02Z`.
+pub fn timestamp(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX / 2);
+    let rest = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +98,13 @@ mod tests {
         assert_eq!(approx_duration(31_742), "8h49m");
         assert_eq!(approx_duration(734_502), "8d12h");
         assert_eq!(approx_duration(3_600), "1h");
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(timestamp(1_796_381_702), "2026-12-04T10:55:02Z");
     }
 
     #[test]

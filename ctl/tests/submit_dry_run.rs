@@ -1,5 +1,5 @@
 //! Runs the real `corral` binary: `submit --dry-run [--json]` on the model's fixture scripts,
-//! the plain "not built yet" answers, and the error and warning paths.
+//! submitting for real with no cluster there, and the error and warning paths.
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -159,15 +159,18 @@ fn an_invalid_script_fails_with_the_line_and_accepted_forms() {
 }
 
 #[test]
-fn submitting_for_real_and_later_commands_say_not_built_yet() {
-    let output = corral(&["submit", &fixture("single_gpu.sh")]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("not built yet (issue 5)"));
-    let output = corral(&["queue", "--user", "alice"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "corral queue: not built yet (issue 7)\n"
+fn a_valid_script_without_dry_run_goes_to_the_cluster() {
+    let output = Command::new(env!("CARGO_BIN_EXE_corral"))
+        .args(["submit", &fixture("single_gpu.sh")])
+        .args(["--scheduler", "127.0.0.1:1", "--timeout", "1"])
+        .output()
+        .expect("corral runs");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("corral submit: error: no scheduler leader reached"),
+        "{stderr}"
     );
+    assert!(stderr.contains("127.0.0.1:1"), "{stderr}");
     assert!(output.stdout.is_empty());
 }

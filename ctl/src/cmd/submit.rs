@@ -1,17 +1,24 @@
 //! `corral submit`: reads a batch script (or `--wrap CMD`) with sbatch's options. With `--dry-run`
 //! it prints the job it would submit, as a table or (`--json`) one JSON object, and needs no
-//! cluster. Submitting to a cluster is not built yet (issue 5).
+//! cluster. Without it, the job goes to the cluster with what the agent needs to run it (the
+//! script's text, its arguments, the submit directory and this environment) and a request id that
+//! makes a retried submit harmless; it prints `Submitted batch job N` (sbatch's line), `N` with
+//! `--parsable`, or `{"job_ids": [...], "duplicate": false}` with `--json`.
 
+use crate::client::{Client, ClusterArgs};
+use crate::exit::{finish, Failure};
 use crate::job_table;
+use crate::user;
 use anyhow::Context;
 use corral_model::script::{
     parse_script, parse_wrap, split_submit_args, ParsedScript, ScriptError, SubmitArgs as Split,
 };
+use corral_model::Launch;
+use corral_proto::convert::submit_request;
 use serde::Serialize;
 use std::process::ExitCode;
 
-const EXIT_INVALID: u8 = 1;
-const EXIT_NOT_BUILT: u8 = super::not_built::EXIT_NOT_BUILT;
+const EXIT_INVALID: u8 = crate::exit::EXIT_REFUSED;
 
 const AFTER_HELP: &str = "\
 sbatch options may come before or after the script; the script's own arguments follow it
@@ -33,9 +40,14 @@ pub struct SubmitArgs {
     /// Read the script and print the job it makes; submit nothing (needs no cluster)
     #[arg(long)]
     dry_run: bool,
-    /// With --dry-run, print the job as one JSON object (times in seconds, memory in MiB)
+    /// Print JSON: the job (with --dry-run: times in seconds, memory in MiB), else the job ids
     #[arg(long)]
     json: bool,
+    /// Print only the job id (sbatch's --parsable)
+    #[arg(long)]
+    parsable: bool,
+    #[command(flatten)]
+    cluster: ClusterArgs,
     /// The script, sbatch options, and the script's arguments
     #[arg(
         value_name = "SCRIPT [OPTIONS] [ARGS]",
@@ -58,7 +70,9 @@ struct DryRun<'a> {
 }
 
 pub fn run(mut args: SubmitArgs) -> ExitCode {
-    take_own_flags(&mut args);
+    if let Err(failure) = take_own_flags(&mut args) {
+        return finish("submit", Err(failure));
+    }
     let (split, parsed) = match read(&args.args) {
         Ok(read) => read,
         Err(err) => {
@@ -70,11 +84,7 @@ pub fn run(mut args: SubmitArgs) -> ExitCode {
         eprintln!("corral submit: warning: {warning}");
     }
     if !args.dry_run {
-        eprintln!(
-            "corral submit: the script is valid, but submitting to a cluster is not built yet \
-             (issue 5); use --dry-run to see the job"
-        );
-        return ExitCode::from(EXIT_NOT_BUILT);
+        return finish("submit", submit(&args, &split, parsed));
     }
     let name = job_name(&parsed, split.script.as_deref());
     if args.json {
@@ -101,23 +111,97 @@ pub fn run(mut args: SubmitArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `--dry-run` and `--json` may also follow the script (clap stops at the first free word);
-/// they are Corral's own and are taken out before the sbatch options are read.
-fn take_own_flags(args: &mut SubmitArgs) {
-    let end = args
-        .args
-        .iter()
-        .position(|a| a == "--")
-        .unwrap_or(args.args.len());
-    let mut kept = Vec::with_capacity(args.args.len());
-    for (i, arg) in args.args.drain(..).enumerate() {
-        match arg.as_str() {
-            "--dry-run" if i < end => args.dry_run = true,
-            "--json" if i < end => args.json = true,
-            _ => kept.push(arg),
+/// Corral's own flags (`--dry-run`, `--json`, `--parsable`, `--scheduler`, `--timeout`) may also
+/// follow the script (clap stops at the first free word); they are taken out before the sbatch
+/// options are read. After `--`, everything is the script's.
+fn take_own_flags(args: &mut SubmitArgs) -> Result<(), Failure> {
+    let words = std::mem::take(&mut args.args);
+    let mut kept = Vec::with_capacity(words.len());
+    let mut words = words.into_iter();
+    while let Some(word) = words.next() {
+        if word == "--" {
+            kept.push(word);
+            kept.extend(words.by_ref());
+            break;
+        }
+        let (flag, inline) = match word.split_once('=') {
+            Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
+            None => (word.clone(), None),
+        };
+        match (flag.as_str(), inline.is_some()) {
+            ("--dry-run", false) => args.dry_run = true,
+            ("--json", false) => args.json = true,
+            ("--parsable", false) => args.parsable = true,
+            ("--scheduler" | "--timeout", _) => {
+                let value = inline
+                    .or_else(|| words.next())
+                    .ok_or_else(|| Failure::usage(format!("{flag} needs a value")))?;
+                if flag == "--scheduler" {
+                    args.cluster.schedulers = value.split(',').map(str::to_string).collect();
+                } else {
+                    args.cluster.timeout = value.parse().map_err(|_| {
+                        Failure::usage(format!("--timeout {value:?}: not a number of seconds"))
+                    })?;
+                }
+            }
+            _ => kept.push(word),
         }
     }
     args.args = kept;
+    Ok(())
+}
+
+/// The JSON form of a submit.
+#[derive(Serialize)]
+struct Submitted {
+    job_ids: Vec<u64>,
+    duplicate: bool,
+}
+
+/// Sends the job to the cluster and prints its id.
+fn submit(args: &SubmitArgs, split: &Split, parsed: ParsedScript) -> Result<(), Failure> {
+    let mut spec = parsed.spec;
+    if spec.name.is_none() {
+        spec.name = Some(default_name(split.script.as_deref()));
+    }
+    let submit_dir = std::env::current_dir()
+        .map_err(|e| Failure::refused(format!("cannot read the current directory: {e}")))?;
+    spec.launch = Some(Launch {
+        script: parsed.body,
+        args: split.script_args.clone(),
+        submit_dir: submit_dir.to_string_lossy().into_owned(),
+        env: std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect(),
+    });
+    let request = submit_request(&user::current(), None, Some(&request_id()), &spec);
+    let reply = Client::new(&args.cluster)?.call(|mut c| {
+        let request = request.clone();
+        async move { c.submit(request).await }
+    })?;
+    let Some(first) = reply.job_ids.first().copied() else {
+        return Err(Failure::refused("the scheduler answered with no job id"));
+    };
+    if args.json {
+        crate::view::print_json(&Submitted {
+            job_ids: reply.job_ids,
+            duplicate: reply.duplicate,
+        })?;
+    } else if args.parsable {
+        println!("{first}");
+    } else {
+        println!("Submitted batch job {first}");
+    }
+    Ok(())
+}
+
+/// A request id unique to this submit: a retry of the same call carries the same one, so the
+/// scheduler makes the job once.
+fn request_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("corral-{}-{nanos}", std::process::id())
 }
 
 fn read(args: &[String]) -> anyhow::Result<(Split, ParsedScript)> {
@@ -133,11 +217,16 @@ fn read(args: &[String]) -> anyhow::Result<(Split, ParsedScript)> {
     Ok((split, parsed))
 }
 
-/// sbatch's default name: the script's file name, or `wrap`.
+/// The job's name: `--job-name`, else sbatch's default.
 fn job_name(parsed: &ParsedScript, script: Option<&str>) -> String {
-    if let Some(name) = &parsed.spec.name {
-        return name.clone();
+    match &parsed.spec.name {
+        Some(name) => name.clone(),
+        None => default_name(script),
     }
+}
+
+/// sbatch's default name: the script's file name, or `wrap`.
+fn default_name(script: Option<&str>) -> String {
     match script {
         Some(path) => std::path::Path::new(path)
             .file_name()
@@ -165,12 +254,28 @@ mod tests {
         let mut args = SubmitArgs {
             dry_run: false,
             json: false,
-            args: ["job.sh", "--json", "-t", "5", "--dry-run", "--", "--json"]
-                .map(String::from)
-                .to_vec(),
+            parsable: false,
+            cluster: ClusterArgs::default(),
+            args: [
+                "job.sh",
+                "--json",
+                "-t",
+                "5",
+                "--dry-run",
+                "--scheduler=a:1,b:2",
+                "--parsable",
+                "--timeout",
+                "3",
+                "--",
+                "--json",
+            ]
+            .map(String::from)
+            .to_vec(),
         };
-        take_own_flags(&mut args);
-        assert!(args.dry_run && args.json);
+        take_own_flags(&mut args).unwrap();
+        assert!(args.dry_run && args.json && args.parsable);
+        assert_eq!(args.cluster.schedulers, ["a:1", "b:2"]);
+        assert_eq!(args.cluster.timeout, 3);
         assert_eq!(args.args, ["job.sh", "-t", "5", "--", "--json"]);
     }
 }
