@@ -24,10 +24,8 @@ impl ClusterState {
                 job.ending = Some(Ending::Cancel { by });
                 Ok(Applied::Done)
             }
-            JobState::Completing => Ok(Applied::NoChange),
-            done => Err(ApplyError::Invalid(format!(
-                "job {id} has already ended ({done})"
-            ))),
+            // Already ending or ended: nothing to do (a repeated cancel is not an error).
+            _ => Ok(Applied::NoChange),
         }
     }
 
