@@ -1,6 +1,7 @@
 //! `corral-agent`: the node agent. It finds the host's GPUs (`gpu`: NVML or a fake spec),
 //! registers the node with the scheduler cluster and follows its assignments (`daemon`), runs
-//! each job's batch script through a `runtime` under a `supervisor` that outlives agent restarts
+//! each job's batch script through a `runtime` under a `supervisor` that outlives agent restarts,
+//! as a process or, for a job with a container image, in a Docker container (`container`)
 //! (`run_dir` is the on-disk record of every run, `runs` the rules that keep runs in line with
 //! the assignments), and gives each job its environment (`job_env`) and output files
 //! (`output_path`).
@@ -8,6 +9,7 @@
 // gRPC handlers answer with tonic's `Status`, which is large; boxing it everywhere buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod container;
 pub mod daemon;
 pub mod gpu;
 pub mod host;

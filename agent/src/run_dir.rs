@@ -1,7 +1,8 @@
 //! `RunDir`: one run of a job on this node, on disk under the agent's data directory
 //! (`jobs/<job>.<run>/`). It is the agent's memory across restarts: what was launched
-//! (`launch.json`), the supervisor's pid and the job's process group, how it ended (`exit.json`,
-//! written by the supervisor) and whether the scheduler has acknowledged that end (`reported`).
+//! (`launch.json`), the supervisor's pid and the job's process group (or its container's name),
+//! how it ended (`exit.json`, written by the supervisor) and whether the scheduler has
+//! acknowledged that end (`reported`).
 
 use crate::placement::RunKey;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -22,6 +23,28 @@ pub struct LaunchFile {
     /// Append to the output files instead of truncating them (task launches of a step).
     #[serde(default)]
     pub append: bool,
+    /// Run it in a container of this image instead of as a host process.
+    #[serde(default)]
+    pub container: Option<ContainerLaunch>,
+}
+
+/// A launch that runs in a container (`--container-image`): the supervisor has the local Docker
+/// engine run `argv` in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerLaunch {
+    /// A local image (images are never pulled).
+    pub image: String,
+    /// The container's name, the same for the run's whole life: `corral-<job>-<run>-<agent>`.
+    pub name: String,
+    /// The node's GPUs (NVML indices) given to the job: the only ones the container sees.
+    #[serde(default)]
+    pub gpus: Vec<u32>,
+    /// Host directories bound read-write at the same path inside (working dir, run dir).
+    #[serde(default)]
+    pub mounts: Vec<PathBuf>,
+    /// Labels of the container (`corral.job`, `corral.run`), for people listing containers.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// How the job's main process ended, as its supervisor saw it.
@@ -44,6 +67,7 @@ const LAUNCH: &str = "launch.json";
 const EXIT: &str = "exit.json";
 const PGID: &str = "pgid";
 const SUPERVISOR_PID: &str = "supervisor.pid";
+const CONTAINER: &str = "container";
 const REPORTED: &str = "reported";
 
 impl RunDir {
@@ -96,6 +120,17 @@ impl RunDir {
 
     pub fn read_supervisor_pid(&self) -> Option<i32> {
         read_number(&self.path.join(SUPERVISOR_PID))
+    }
+
+    /// Records that the run is a container of this name (the runtime signals it through Docker).
+    pub fn write_container_name(&self, name: &str) -> io::Result<()> {
+        write_atomically(&self.path.join(CONTAINER), name.as_bytes())
+    }
+
+    /// The run's container, `None` for a process run.
+    pub fn read_container_name(&self) -> Option<String> {
+        let name = std::fs::read_to_string(self.path.join(CONTAINER)).ok()?;
+        Some(name.trim().to_string()).filter(|n| !n.is_empty())
     }
 
     pub fn mark_reported(&self) -> io::Result<()> {

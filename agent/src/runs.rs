@@ -3,13 +3,14 @@
 //! running, signal then kill what the scheduler asked to end, kill what is no longer assigned
 //! (it was ended elsewhere), and report every end until the scheduler acknowledges it.
 //! A run is keyed by (job id, requeue count), so a finished run is never started again while a
-//! requeued job's next run is.
+//! requeued job's next run is. A job with a container image gets a container launch (its image,
+//! GPUs and mounts); the one runtime runs either kind.
 
 use crate::job_env::{batch_env, AgentSide};
 use crate::outcome::{exit_status, lost_status};
 use crate::output_path::output_files;
 use crate::placement::{Placement, RunKey};
-use crate::run_dir::{list_runs, LaunchFile, RunDir};
+use crate::run_dir::{list_runs, ContainerLaunch, LaunchFile, RunDir};
 use crate::runtime::Runtime;
 use corral_model::{Ending, ExitStatus, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
@@ -191,6 +192,10 @@ impl LocalRuns {
         // Where `srun` sends its tasks' output: the job's own files.
         env.insert("CORRAL_STDOUT".into(), files.stdout.display().to_string());
         env.insert("CORRAL_STDERR".into(), files.stderr.display().to_string());
+        let container = job.spec.container_image.as_ref().map(|image| {
+            let submit_dir = Path::new(&launch.submit_dir);
+            self.container_launch(image, placement, dir, &cwd, submit_dir)
+        });
         Ok(LaunchFile {
             argv,
             cwd,
@@ -199,7 +204,38 @@ impl LocalRuns {
             stderr: files.stderr,
             mem_limit_mib: (mem_mib > 0).then_some(mem_mib),
             append: false,
+            container,
         })
+    }
+
+    /// The container a job with `--container-image` runs in: its GPUs on this node, and the
+    /// working directory, the submit directory (when it is on this node) and the run directory
+    /// (the script) bound inside.
+    fn container_launch(
+        &self,
+        image: &str,
+        placement: &Placement,
+        dir: &RunDir,
+        cwd: &Path,
+        submit_dir: &Path,
+    ) -> ContainerLaunch {
+        let key = placement.run_key();
+        let mut mounts = vec![cwd.to_path_buf()];
+        if submit_dir != cwd && submit_dir.is_dir() {
+            mounts.push(submit_dir.to_path_buf());
+        }
+        mounts.push(dir.path().to_path_buf());
+        ContainerLaunch {
+            image: image.to_string(),
+            name: container_name(key, &self.config.jobs_root),
+            gpus: placement.this_node().gpus.clone(),
+            mounts,
+            labels: [
+                ("corral.job".to_string(), key.job.to_string()),
+                ("corral.run".to_string(), key.run.to_string()),
+            ]
+            .into(),
+        }
     }
 
     /// Sends the first signal to runs the scheduler asked to end, and SIGKILL once their grace
@@ -289,6 +325,21 @@ fn ending_signal(ending: &Ending, placement: Option<&Placement>) -> i32 {
             .map(|s| s.signal)
             .unwrap_or(libc::SIGTERM),
     }
+}
+
+/// `corral-<job>-<run>-<agent>`: the same for the run's whole life (the agent signals it by
+/// name after a restart), and distinct between agents sharing an engine (`<agent>` is a hash of
+/// the agent's jobs directory).
+fn container_name(key: RunKey, jobs_root: &Path) -> String {
+    // FNV-1a: stable across builds and platforms, unlike `DefaultHasher`.
+    let hash = jobs_root
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("corral-{}-{}-{:08x}", key.job, key.run, hash as u32)
 }
 
 fn failed_to_start() -> ExitStatus {

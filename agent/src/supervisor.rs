@@ -4,6 +4,7 @@
 //! limit by watching the group's resident memory (the way Slurm's `OverMemoryKill` does where no
 //! cgroup v2 is delegated), kills whatever is left of the group when the main process ends, and
 //! writes how it ended to `exit.json` — which is how the agent learns it, now or after a restart.
+//! A launch with a container runs in Docker instead (`container`).
 
 use crate::process_group::{group_rss_mib, signal_group};
 use crate::run_dir::{ExitRecord, LaunchFile, RunDir};
@@ -42,6 +43,9 @@ pub fn supervise(dir: &Path) -> i32 {
 }
 
 fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
+    if let Some(container) = &launch.container {
+        return crate::container::run_container(launch, container);
+    }
     let mut child = match spawn(launch) {
         Ok(child) => child,
         Err(reason) => {
@@ -120,7 +124,7 @@ fn spawn(launch: &LaunchFile) -> Result<Child, String> {
 
 /// Opens an output file for appending (truncated first unless `append`): the batch script and
 /// the step tasks `srun` starts write to the same file, each at its end.
-fn open_output(path: &Path, append: bool) -> Result<File, String> {
+pub(crate) fn open_output(path: &Path, append: bool) -> Result<File, String> {
     let error = |e: std::io::Error| format!("output file {}: {e}", path.display());
     if !append {
         File::create(path).map_err(error)?;
@@ -132,7 +136,7 @@ fn open_output(path: &Path, append: bool) -> Result<File, String> {
         .map_err(error)
 }
 
-fn append_to(path: &Path, text: &str) {
+pub(crate) fn append_to(path: &Path, text: &str) {
     use std::io::Write;
     if let Ok(mut file) = OpenOptions::new().create(true).append(true).open(path) {
         let _ = file.write_all(text.as_bytes());

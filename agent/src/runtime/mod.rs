@@ -1,6 +1,8 @@
 //! `Runtime`: how the agent starts a job run's command and signals it. `process` runs it under a
-//! supervisor in its own process group; `docker` runs it in a container of a local image.
+//! supervisor in its own process group; `docker` is how that supervisor runs a launch that names
+//! a container image in a container of that (local) image, and how the agent signals it.
 
+pub mod docker;
 pub mod process;
 
 use crate::run_dir::{LaunchFile, RunDir};
