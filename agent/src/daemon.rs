@@ -4,6 +4,8 @@
 //! live in `runs`; this module only moves messages.
 
 use crate::gpu::{GpuProbe, HealthChange};
+use crate::holdings::Holdings;
+use crate::launch_log::LaunchLog;
 use crate::placement::Placement;
 use crate::runs::LocalRuns;
 use crate::step::registry::StepRegistry;
@@ -41,6 +43,9 @@ pub struct Daemon {
     connector: Connector,
     pending_health: Vec<HealthChange>,
     steps: StepRegistry,
+    holdings: Holdings,
+    /// The last assignment set, as (run, GPUs here), for `holdings` between updates.
+    last_assigned: Vec<(crate::placement::RunKey, Vec<u32>)>,
 }
 
 /// Why a session with the leader ended.
@@ -59,6 +64,12 @@ impl Daemon {
         steps: StepRegistry,
     ) -> Daemon {
         let connector = Connector::new(link.schedulers.clone(), Duration::from_secs(5));
+        let data_dir = runs
+            .jobs_root()
+            .parent()
+            .unwrap_or(runs.jobs_root())
+            .to_path_buf();
+        let holdings = Holdings::start(LaunchLog::new(&data_dir), template.spec.name.clone());
         Daemon {
             link,
             template,
@@ -67,6 +78,8 @@ impl Daemon {
             connector,
             pending_health: Vec::new(),
             steps,
+            holdings,
+            last_assigned: Vec::new(),
         }
     }
 
@@ -201,11 +214,25 @@ impl Daemon {
         }
         let assigned = placements.iter().map(|p| p.job.id.0).collect();
         self.steps.kill_unassigned(&assigned);
+        let held: Vec<_> = placements
+            .iter()
+            .map(|p| (p.run_key(), p.this_node().gpus.clone()))
+            .collect();
         self.runs.apply_assignments(placements, Instant::now());
+        self.last_assigned = held;
+        self.update_holdings();
+    }
+
+    fn update_holdings(&mut self) {
+        let runs = &self.runs;
+        self.holdings
+            .update(&self.last_assigned, |key| runs.is_running(key));
     }
 
     async fn report_ends(&mut self, node: NodeId) {
-        for (key, status) in self.runs.tick(Instant::now()) {
+        let ended = self.runs.tick(Instant::now());
+        self.update_holdings();
+        for (key, status) in ended {
             let request = job_end_report(node, JobId(key.job), &status);
             let result = self
                 .connector

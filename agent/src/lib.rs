@@ -12,8 +12,10 @@
 pub mod container;
 pub mod daemon;
 pub mod gpu;
+pub mod holdings;
 pub mod host;
 pub mod job_env;
+pub mod launch_log;
 pub mod outcome;
 pub mod output_path;
 pub mod placement;

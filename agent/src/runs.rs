@@ -86,6 +86,11 @@ impl LocalRuns {
         })
     }
 
+    /// Whether a process of `key` may still run here (it has not been seen to end).
+    pub fn is_running(&self, key: RunKey) -> bool {
+        self.runs.contains_key(&key)
+    }
+
     pub fn running_count(&self) -> usize {
         self.runs.len()
     }
