@@ -1,8 +1,11 @@
 //! Reaching the cluster: the `--scheduler`/`--timeout` options every cluster command takes, where
 //! the addresses come from when they are not given, and `Client`, which runs one call at a time
 //! through `corral_proto::connect::Connector` and turns its errors into [`Failure`]s with the
-//! right exit code. Writes reach the leader (a follower redirects them); reads are answered by the
-//! first scheduler that answers, which may be a follower a few entries behind.
+//! right exit code. Writes reach the leader (a follower redirects them). Reads are sent to the
+//! leader too, so that `queue` right after `submit` always sees the job: before its first read a
+//! `Client` asks the scheduler it reaches who leads (`ClusterStatus`) and, when that is another
+//! node, sends its calls there first. While no leader is known it asks again until its deadline,
+//! then fails saying so (exit 3). `cluster status` itself reports whichever scheduler answered.
 
 use crate::exit::Failure;
 use corral_proto::connect::{CallError, Connector};
@@ -10,7 +13,7 @@ use corral_proto::v1::client_client::ClientClient;
 use corral_proto::v1::*;
 use std::future::Future;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tonic::transport::Channel;
 use tonic::{Code, Response, Status};
 
@@ -71,6 +74,10 @@ fn clean<'a>(addrs: impl Iterator<Item = &'a str>) -> Vec<String> {
 pub struct Client {
     runtime: tokio::runtime::Runtime,
     connector: Connector,
+    addrs: Vec<String>,
+    deadline: Duration,
+    /// Whether the leader has been found (reads go there from then on).
+    leader_found: bool,
 }
 
 impl Client {
@@ -85,9 +92,51 @@ impl Client {
             .enable_all()
             .build()
             .map_err(|e| Failure::refused(format!("cannot start the async runtime: {e}")))?;
-        let call_timeout = deadline.min(Duration::from_secs(10));
-        let connector = Connector::new(addrs, deadline).with_call_timeout(call_timeout);
-        Ok(Client { runtime, connector })
+        Ok(Client {
+            runtime,
+            connector: connector(addrs.clone(), deadline),
+            addrs,
+            deadline,
+            leader_found: false,
+        })
+    }
+
+    /// Points the calls at the leader, once: asks the scheduler reached who leads and, when that
+    /// is another node, tries it first from then on. While none is known (an election), asks
+    /// again until the deadline, then fails saying no leader is elected yet.
+    fn find_leader(&mut self) -> Result<(), Failure> {
+        if self.leader_found {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            let status = self.cluster_status()?;
+            if status.role == "Leader" || !status.leader_addr.is_empty() {
+                let leader = status.leader_addr;
+                let answered = self.answered_by();
+                if status.role != "Leader" && answered.as_deref() != Some(leader.as_str()) {
+                    let mut addrs = vec![leader.clone()];
+                    addrs.extend(self.addrs.iter().filter(|a| **a != leader).cloned());
+                    self.connector = connector(addrs, self.deadline);
+                }
+                self.leader_found = true;
+                return Ok(());
+            }
+            if started.elapsed() + backoff > self.deadline {
+                return Err(Failure::Unreachable(format!(
+                    "no leader elected yet: node {} at {} answers as {} in term {} \
+                     (asked for {} ms); a majority of the schedulers must be up to elect one",
+                    status.node_id,
+                    self.answered_by().as_deref().unwrap_or("?"),
+                    status.role,
+                    status.term,
+                    started.elapsed().as_millis()
+                )));
+            }
+            std::thread::sleep(backoff);
+            backoff = (backoff * 2).min(Duration::from_secs(1));
+        }
     }
 
     /// Runs `call` (at the leader, for writes) and unwraps its answer.
@@ -110,6 +159,7 @@ impl Client {
     }
 
     pub fn list_jobs(&mut self, user: &str, states: &[&str]) -> Result<Vec<JobInfo>, Failure> {
+        self.find_leader()?;
         let request = ListJobsRequest {
             user: user.to_string(),
             states: states.iter().map(|s| s.to_string()).collect(),
@@ -122,6 +172,7 @@ impl Client {
     }
 
     pub fn get_job(&mut self, job_id: u64) -> Result<JobInfo, Failure> {
+        self.find_leader()?;
         let reply = self.call(|mut c| async move { c.get_job(GetJobRequest { job_id }).await })?;
         reply
             .job
@@ -129,6 +180,7 @@ impl Client {
     }
 
     pub fn list_nodes(&mut self) -> Result<Vec<NodeInfo>, Failure> {
+        self.find_leader()?;
         let reply = self.call(|mut c| async move { c.list_nodes(ListNodesRequest {}).await })?;
         Ok(reply.nodes)
     }
@@ -139,17 +191,40 @@ impl Client {
 
     /// The policy in force, or `None` when this scheduler does not serve `PolicyGet` yet.
     pub fn policy(&mut self) -> Result<Option<PolicyGetReply>, Failure> {
+        self.find_leader()?;
         optional(self.call(|mut c| async move { c.policy_get(PolicyGetRequest {}).await }))
     }
 
-    /// Every pending job's reason, or `None` when this scheduler does not serve them yet.
-    pub fn pending_reasons(&mut self) -> Result<Option<PendingReasonsReply>, Failure> {
-        optional(
-            self.call(
-                |mut c| async move { c.pending_reasons(PendingReasonsRequest::default()).await },
-            ),
-        )
+    /// Every pending job's reason (of `user`; `""` = everyone's), highest priority first, or
+    /// `None` when this scheduler does not serve them yet.
+    pub fn pending_reasons(&mut self, user: &str) -> Result<Option<PendingReasonsReply>, Failure> {
+        self.find_leader()?;
+        let request = PendingReasonsRequest {
+            user: user.to_string(),
+        };
+        optional(self.call(|mut c| {
+            let request = request.clone();
+            async move { c.pending_reasons(request).await }
+        }))
     }
+
+    /// Why job `job_id` is pending (from the leader's last pass), or its state.
+    pub fn explain(&mut self, job_id: u64) -> Result<ExplainReply, Failure> {
+        self.find_leader()?;
+        self.call(|mut c| async move { c.explain(ExplainRequest { job_id }).await })
+    }
+
+    /// The fair-share tree, in display order.
+    pub fn fair_share(&mut self) -> Result<Vec<ShareRow>, Failure> {
+        self.find_leader()?;
+        let reply = self.call(|mut c| async move { c.fair_share(FairShareRequest {}).await })?;
+        Ok(reply.rows)
+    }
+}
+
+fn connector(addrs: Vec<String>, deadline: Duration) -> Connector {
+    let call_timeout = deadline.min(Duration::from_secs(10));
+    Connector::new(addrs, deadline).with_call_timeout(call_timeout)
 }
 
 /// An answer to a call that older schedulers do not serve: `Ok(None)` for "not served".

@@ -4,19 +4,20 @@
 
 use std::fmt;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 /// Refused: the server (or an offline check of a script or policy file) said no, or the thing
 /// asked for does not exist.
 pub const EXIT_REFUSED: u8 = 1;
 /// A usage error: a bad option, value or combination (clap's own errors use 2 as well).
 pub const EXIT_USAGE: u8 = 2;
-/// No scheduler answered as leader before the deadline.
+/// No scheduler answered as leader before the deadline (none reachable, or no leader elected).
 pub const EXIT_UNREACHABLE: u8 = 3;
 
 /// The `corral --help` text that lists the exit codes.
 pub const AFTER_HELP: &str = "\
 Exit codes: 0 ok; 1 refused (by the scheduler, or by the offline check of a script or policy)
-or not found; 2 usage error; 3 no scheduler reachable.
+or not found; 2 usage error; 3 no scheduler reachable, or no leader elected.
 Cluster commands find the scheduler with --scheduler ADDR[,ADDR...], else $CORRAL_SCHEDULERS,
 else ./.corral/schedulers (written by `corral up`), else 127.0.0.1:7100.
 JSON output (--json) is documented in ctl/JSON.md.";
@@ -57,12 +58,24 @@ impl fmt::Display for Failure {
     }
 }
 
-/// Prints `corral NAME: error: ...` for a failure, or nothing, and gives the exit code.
+/// The program name error lines start with, when `corral` runs as `sbatch`, `squeue`, ...
+static PROGRAM: OnceLock<&'static str> = OnceLock::new();
+
+/// Makes error lines start `NAME: error:` (the Slurm-named aliases) instead of `corral CMD:`.
+pub fn set_program(name: &'static str) {
+    let _ = PROGRAM.set(name);
+}
+
+/// Prints `corral NAME: error: ...` (or `sbatch: error: ...` under an alias) for a failure, or
+/// nothing, and gives the exit code.
 pub fn finish(name: &str, result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("corral {name}: error: {failure}");
+            match PROGRAM.get() {
+                Some(program) => eprintln!("{program}: error: {failure}"),
+                None => eprintln!("corral {name}: error: {failure}"),
+            }
             ExitCode::from(failure.code())
         }
     }

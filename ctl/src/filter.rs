@@ -9,7 +9,8 @@ pub struct JobFilterArgs {
     /// Only this user's jobs
     #[arg(long, short = 'u')]
     pub user: Option<String>,
-    /// Only jobs in these states: names or codes (PENDING, PD, RUNNING, R, ...), comma-separated
+    /// Only jobs in these states: names or codes (PENDING, PD, RUNNING, R, ...), comma-separated;
+    /// `all` for every state
     #[arg(
         long,
         short = 't',
@@ -33,12 +34,20 @@ impl JobFilterArgs {
             && self.account.is_none()
     }
 
-    /// The states asked for, or `default` when none were.
+    /// The states asked for (`all`: every state), or `default` when none were.
     pub fn states_or(&self, default: &[JobState]) -> Result<Vec<JobState>, Failure> {
         if self.state.is_empty() {
             return Ok(default.to_vec());
         }
+        if self.wants_all_states() {
+            return Ok(JobState::ALL.to_vec());
+        }
         self.state.iter().map(|name| parse_state(name)).collect()
+    }
+
+    /// Whether `--state all` was given.
+    pub fn wants_all_states(&self) -> bool {
+        self.state.iter().any(|s| s.eq_ignore_ascii_case("all"))
     }
 
     /// The user to ask the scheduler for (`""` = everyone).
@@ -94,5 +103,10 @@ mod tests {
             ..JobFilterArgs::default()
         };
         assert_eq!(bad.states_or(&[]).unwrap_err().code(), 2);
+        let all = JobFilterArgs {
+            state: vec!["all".into()],
+            ..JobFilterArgs::default()
+        };
+        assert_eq!(all.states_or(&[]).unwrap(), JobState::ALL);
     }
 }

@@ -1,5 +1,6 @@
 //! Human forms of numbers for tables: durations (`2d4h`, `1h30m`), memory (`32 GiB`), times
-//! (`2026-12-04T10:55:02Z`).
+//! (`2026-12-04T10:55:02Z`, `in 2h10m`), Slurm's `D-HH:MM:SS` for the Slurm-named commands,
+//! numbers without trailing zeros, and paragraphs wrapped to the table width.
 
 /// `90061` → `1d1h1m1s`; zero parts are left out; `0` → `0s`.
 pub fn duration(secs: u64) -> String {
@@ -64,6 +65,61 @@ pub fn timestamp(secs: u64) -> String {
     )
 }
 
+/// A time relative to `now`: `in 2h10m`, `5m ago`, `now` (within a second), to two units.
+pub fn relative(secs: u64, now: u64) -> String {
+    match secs.cmp(&now) {
+        std::cmp::Ordering::Equal => "now".into(),
+        std::cmp::Ordering::Greater => format!("in {}", approx_duration(secs - now)),
+        std::cmp::Ordering::Less => format!("{} ago", approx_duration(now - secs)),
+    }
+}
+
+/// A duration as Slurm prints it (squeue's TIME, sinfo's TIMELIMIT): `0:05`, `12:34`,
+/// `1:02:03`, `7-00:00:00`.
+pub fn slurm_duration(secs: u64) -> String {
+    let (days, hours, mins, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    if days > 0 {
+        format!("{days}-{hours:02}:{mins:02}:{s:02}")
+    } else if hours > 0 {
+        format!("{hours}:{mins:02}:{s:02}")
+    } else {
+        format!("{mins}:{s:02}")
+    }
+}
+
+/// A number to at most two decimals, without trailing zeros: `2500`, `4.17`, `0.5`.
+pub fn number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    match text {
+        "-0" | "" => "0".into(),
+        t => t.to_string(),
+    }
+}
+
+/// `text` wrapped at spaces into lines of at most `width` characters (a longer word gets a line
+/// of its own).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -105,6 +161,27 @@ mod tests {
         assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
         assert_eq!(timestamp(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(timestamp(1_796_381_702), "2026-12-04T10:55:02Z");
+    }
+
+    #[test]
+    fn relative_times_and_slurm_durations() {
+        assert_eq!(relative(100, 100), "now");
+        assert_eq!(relative(7900, 100), "in 2h10m");
+        assert_eq!(relative(100, 400), "5m ago");
+        assert_eq!(slurm_duration(5), "0:05");
+        assert_eq!(slurm_duration(754), "12:34");
+        assert_eq!(slurm_duration(3723), "1:02:03");
+        assert_eq!(slurm_duration(7 * 86_400), "7-00:00:00");
+    }
+
+    #[test]
+    fn numbers_and_paragraphs() {
+        assert_eq!(number(2500.0), "2500");
+        assert_eq!(number(4.1666), "4.17");
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(-0.001), "0");
+        assert_eq!(wrap("aa bb cc dd", 5), "aa bb\ncc dd\n");
+        assert_eq!(wrap("abcdefgh ij", 4), "abcdefgh\nij\n");
     }
 
     #[test]

@@ -1,16 +1,23 @@
 //! `corral`: the command-line tool. Each command lives in its own module under `cmd/`; this file
-//! only parses the command line and dispatches. Shared pieces: `client` (reaching the leader),
-//! `exit` (failures and exit codes), `view` (the JSON forms), `table`/`human` (text forms),
-//! `filter`/`job_ref` (choosing jobs), `user` (who calls), `local` (the `up`/`down` cluster).
+//! only parses the command line and dispatches. Invoked as `sbatch`, `squeue`, `scancel` or
+//! `sinfo` (links made by `corral install-aliases`), it behaves as that command (`alias`).
+//! Shared pieces: `client` (reaching the leader), `exit` (failures and exit codes), `view` (the
+//! JSON forms), `table`/`human`/`style` (text forms), `filter`/`job_ref` (choosing jobs), `user`
+//! (who calls), `in_force` (the cluster's policy), `diff` (line diffs), `local` (the
+//! `up`/`down` cluster).
 
+mod alias;
 mod client;
 mod cmd;
+mod diff;
 mod exit;
 mod filter;
 mod human;
+mod in_force;
 mod job_ref;
 mod job_table;
 mod local;
+mod style;
 mod table;
 mod user;
 mod view;
@@ -37,29 +44,38 @@ enum Command {
     Cancel(cmd::cancel::CancelArgs),
     /// Show one job or node in full
     Show(cmd::show::ShowArgs),
+    Explain(cmd::explain::ExplainArgs),
+    Prio(cmd::prio::PrioArgs),
+    Share(cmd::share::ShareArgs),
     Nodes(cmd::nodes::NodesArgs),
     History(cmd::history::HistoryArgs),
     Drain(cmd::drain::DrainArgs),
     Resume(cmd::resume::ResumeArgs),
-    /// Check an admin policy file offline, or apply it to the cluster
+    /// Admin policy: check a file offline, show the one in force, diff or apply a file
     Policy(cmd::policy::PolicyArgs),
-    /// The scheduler cluster: status (membership changes are not built yet)
+    /// The scheduler cluster: status, add or remove a scheduler node
     Cluster(cmd::cluster::ClusterCmdArgs),
     Up(cmd::up::UpArgs),
     Down(cmd::down::DownArgs),
     /// Replay a workload trace offline.
     Sim(cmd::sim::SimArgs),
-    #[command(flatten)]
-    NotBuilt(cmd::not_built::NotBuilt),
+    InstallAliases(cmd::install_aliases::InstallAliasesArgs),
+    Completions(cmd::completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
+    if let Some(name) = alias::invoked_as() {
+        return alias::run(name);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Submit(args) => cmd::submit::run(args),
         Command::Queue(args) => cmd::queue::run(args),
         Command::Cancel(args) => cmd::cancel::run(args),
         Command::Show(args) => cmd::show::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+        Command::Prio(args) => cmd::prio::run(args),
+        Command::Share(args) => cmd::share::run(args),
         Command::Nodes(args) => cmd::nodes::run(args),
         Command::History(args) => cmd::history::run(args),
         Command::Drain(args) => cmd::drain::run(args),
@@ -69,6 +85,7 @@ fn main() -> ExitCode {
         Command::Up(args) => cmd::up::run(args),
         Command::Down(args) => cmd::down::run(args),
         Command::Sim(args) => cmd::sim::run(args),
-        Command::NotBuilt(command) => command.run(),
+        Command::InstallAliases(args) => cmd::install_aliases::run(args),
+        Command::Completions(args) => cmd::completions::run::<Cli>(args),
     }
 }

@@ -1,13 +1,15 @@
 //! `corral cluster status`: which scheduler answered, its role, the leader, the members, the
 //! term and applied index, job counts and the policy version; `--json` prints one object
-//! (`ctl/JSON.md`). `cluster add` / `cluster remove` (membership changes) are not built yet.
+//! (`ctl/JSON.md`). `cluster add ID ADDR` adds a scheduler node (a learner that catches up, then
+//! a voter) and `cluster remove ID` removes one, through Raft; both print the voters after.
 
 use crate::client::{Client, ClusterArgs};
-use crate::cmd::not_built::EXIT_NOT_BUILT;
 use crate::exit::{finish, Failure};
 use crate::table::key_value;
+use crate::user;
 use crate::view::print_json;
 use clap::Subcommand;
+use corral_proto::v1::{AddMemberRequest, Member, RemoveMemberRequest};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -27,10 +29,22 @@ enum ClusterCommand {
         #[command(flatten)]
         cluster: ClusterArgs,
     },
-    /// Add a scheduler node (not built yet)
-    Add(crate::cmd::not_built::Rest),
-    /// Remove a scheduler node (not built yet)
-    Remove(crate::cmd::not_built::Rest),
+    /// Add a scheduler node: it joins as a learner, catches up, then votes
+    Add {
+        /// Its Raft id: unique, never used before
+        id: u64,
+        /// Where the other schedulers reach it, HOST:PORT
+        addr: String,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
+    /// Remove a scheduler node from the voters
+    Remove {
+        /// Its Raft id
+        id: u64,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
 }
 
 #[derive(Serialize)]
@@ -64,14 +78,49 @@ pub fn run(args: ClusterCmdArgs) -> ExitCode {
         ClusterCommand::Status { json, cluster } => {
             finish("cluster status", status(json, &cluster))
         }
-        ClusterCommand::Add(_) | ClusterCommand::Remove(_) => {
-            eprintln!(
-                "corral cluster: adding and removing scheduler nodes is not built yet \
-                 (the CLI side of AddMember/RemoveMember)"
-            );
-            ExitCode::from(EXIT_NOT_BUILT)
+        ClusterCommand::Add { id, addr, cluster } => {
+            finish("cluster add", add(id, &addr, &cluster))
         }
+        ClusterCommand::Remove { id, cluster } => finish("cluster remove", remove(id, &cluster)),
     }
+}
+
+fn add(id: u64, addr: &str, cluster: &ClusterArgs) -> Result<(), Failure> {
+    let request = AddMemberRequest {
+        user: user::current(),
+        id,
+        addr: addr.to_string(),
+    };
+    let reply = Client::new(cluster)?.call(|mut c| {
+        let request = request.clone();
+        async move { c.add_member(request).await }
+    })?;
+    println!("Added scheduler node {id} at {addr}.");
+    print!("{}", members_text(&reply.members));
+    Ok(())
+}
+
+fn remove(id: u64, cluster: &ClusterArgs) -> Result<(), Failure> {
+    let request = RemoveMemberRequest {
+        user: user::current(),
+        id,
+    };
+    let reply = Client::new(cluster)?.call(|mut c| {
+        let request = request.clone();
+        async move { c.remove_member(request).await }
+    })?;
+    println!("Removed scheduler node {id}.");
+    print!("{}", members_text(&reply.members));
+    Ok(())
+}
+
+/// `Voting members: N` and one `  ID at ADDR` line each.
+fn members_text(members: &[Member]) -> String {
+    let mut text = format!("Voting members: {}\n", members.len());
+    for m in members {
+        text.push_str(&format!("  {} at {}\n", m.id, m.addr));
+    }
+    text
 }
 
 fn status(json: bool, cluster: &ClusterArgs) -> Result<(), Failure> {

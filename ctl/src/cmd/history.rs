@@ -50,7 +50,11 @@ pub fn run(args: HistoryArgs) -> ExitCode {
 }
 
 fn history(args: &HistoryArgs) -> Result<(), Failure> {
-    let states = args.filter.states_or(&ENDED)?;
+    let states = if args.filter.wants_all_states() {
+        ENDED.to_vec()
+    } else {
+        args.filter.states_or(&ENDED)?
+    };
     if let Some(state) = states.iter().find(|s| !s.is_final()) {
         return Err(Failure::usage(format!(
             "--state {state}: history lists jobs that ended; `corral queue` lists {state} jobs"

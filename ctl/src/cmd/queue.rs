@@ -1,11 +1,13 @@
 //! `corral queue`: the jobs waiting and running (squeue). By default PENDING, RUNNING and
 //! COMPLETING; `--state` picks others. Pending jobs show their reason when the scheduler gives
-//! one. `--json` prints `{"jobs": [JobView...]}` (`ctl/JSON.md`).
+//! one. `--start` (squeue's) lists pending jobs with the start backfill plans for them
+//! (START_TIME, `-` without a reservation). `--json` prints `{"jobs": [JobView...]}`
+//! (`ctl/JSON.md`).
 
 use crate::client::{Client, ClusterArgs};
 use crate::exit::{finish, Failure};
 use crate::filter::{state_names, JobFilterArgs};
-use crate::human::duration;
+use crate::human::{duration, relative};
 use crate::table::columns;
 use crate::view::job::JobView;
 use crate::view::{self, print_json};
@@ -18,6 +20,9 @@ use std::process::ExitCode;
 pub struct QueueArgs {
     #[command(flatten)]
     filter: JobFilterArgs,
+    /// Pending jobs with their planned start times (START_TIME; `-` = no reservation yet)
+    #[arg(long)]
+    start: bool,
     /// Print the jobs as JSON (see ctl/JSON.md)
     #[arg(long)]
     json: bool,
@@ -25,7 +30,8 @@ pub struct QueueArgs {
     cluster: ClusterArgs,
 }
 
-const ACTIVE: [JobState; 3] = [JobState::Pending, JobState::Running, JobState::Completing];
+/// The states `queue` lists by default.
+pub const ACTIVE: [JobState; 3] = [JobState::Pending, JobState::Running, JobState::Completing];
 
 #[derive(Serialize)]
 struct QueueJson {
@@ -37,7 +43,12 @@ pub fn run(args: QueueArgs) -> ExitCode {
 }
 
 fn queue(args: &QueueArgs) -> Result<(), Failure> {
-    let states = args.filter.states_or(&ACTIVE)?;
+    let default: &[JobState] = if args.start {
+        &[JobState::Pending]
+    } else {
+        &ACTIVE
+    };
+    let states = args.filter.states_or(default)?;
     let mut client = Client::new(&args.cluster)?;
     let jobs = view::jobs(&client.list_jobs(args.filter.user_name(), &state_names(&states))?)?;
     let jobs: Vec<_> = jobs
@@ -48,11 +59,12 @@ fn queue(args: &QueueArgs) -> Result<(), Failure> {
     if args.json {
         return print_json(&QueueJson { jobs: views });
     }
-    print!("{}", table(&views));
+    print!("{}", table(&views, args.start, view::now_secs()));
     Ok(())
 }
 
-/// Views of `jobs` with their node names and, for pending ones, their reasons, by id.
+/// Views of `jobs` with their node names and, for pending ones, their reasons and planned
+/// starts, by id.
 pub fn job_views(client: &mut Client, jobs: &[corral_model::Job]) -> Result<Vec<JobView>, Failure> {
     let names = if jobs.iter().any(|j| j.allocation.is_some()) {
         view::node_names(&view::nodes(&client.list_nodes()?)?)
@@ -61,7 +73,7 @@ pub fn job_views(client: &mut Client, jobs: &[corral_model::Job]) -> Result<Vec<
     };
     let reasons = if jobs.iter().any(|j| j.state == JobState::Pending) {
         client
-            .pending_reasons()?
+            .pending_reasons("")?
             .map(|r| r.jobs)
             .unwrap_or_default()
     } else {
@@ -76,6 +88,7 @@ pub fn job_views(client: &mut Client, jobs: &[corral_model::Job]) -> Result<Vec<
                 if let Some(info) = reasons.iter().find(|r| r.job_id == job.id.0) {
                     v.reason = Some(info.reason.clone());
                     v.reason_detail = Some(info.detail.clone()).filter(|d| !d.is_empty());
+                    v.reserved_start_time = info.reserved_start_secs;
                 }
             }
             v
@@ -85,21 +98,25 @@ pub fn job_views(client: &mut Client, jobs: &[corral_model::Job]) -> Result<Vec<
     Ok(views)
 }
 
-fn table(views: &[JobView]) -> String {
+fn table(views: &[JobView], start: bool, now: u64) -> String {
     let rows: Vec<Vec<String>> = views
         .iter()
         .map(|v| {
+            let time = if start {
+                v.reserved_start_time
+                    .map_or_else(|| "-".into(), |t| relative(t.max(now), now))
+            } else if v.start_time.is_some() && v.state != "PENDING" {
+                duration(v.elapsed_secs)
+            } else {
+                "-".into()
+            };
             vec![
                 v.display_id.clone(),
                 v.partition.clone().unwrap_or_else(|| "-".into()),
                 v.name.clone(),
                 v.user.clone(),
                 v.state.to_string(),
-                if v.start_time.is_some() && v.state != "PENDING" {
-                    duration(v.elapsed_secs)
-                } else {
-                    "-".into()
-                },
+                time,
                 if v.nodes.is_empty() {
                     v.node_count.to_string()
                 } else {
@@ -116,10 +133,37 @@ fn table(views: &[JobView]) -> String {
         "NAME",
         "USER",
         "STATE",
-        "TIME",
+        if start { "START_TIME" } else { "TIME" },
         "NODES",
         "GPUS",
         "NODELIST(REASON)",
     ];
     columns(&headers, &rows, &[2, 8, 1, 3])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::job::test_job;
+    use crate::view::NodeNames;
+
+    #[test]
+    fn start_mode_shows_the_planned_start() {
+        let job = test_job(7, "ada");
+        let mut v = JobView::new(&job, &NodeNames::new(), 1000);
+        v.reason = Some("Resources".into());
+        v.reserved_start_time = Some(1000 + 7800);
+        let text = table(&[v.clone()], true, 1000);
+        assert!(
+            text.lines().next().unwrap().contains("START_TIME"),
+            "{text}"
+        );
+        assert!(
+            text.contains("in 2h10m") && text.contains("(Resources)"),
+            "{text}"
+        );
+        v.reserved_start_time = None;
+        let text = table(&[v], false, 1000);
+        assert!(text.lines().next().unwrap().contains("  TIME  "), "{text}");
+    }
 }

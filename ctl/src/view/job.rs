@@ -25,6 +25,8 @@ pub struct JobView {
     /// Why a pending job waits (`Resources`, `Priority`, ...), when the scheduler says.
     pub reason: Option<String>,
     pub reason_detail: Option<String>,
+    /// When backfill expects a pending job to start, if it holds a reservation.
+    pub reserved_start_time: Option<u64>,
     pub submit_time: u64,
     pub eligible_time: u64,
     pub start_time: Option<u64>,
@@ -103,6 +105,7 @@ impl JobView {
             state: job.state.name(),
             reason: None,
             reason_detail: None,
+            reserved_start_time: None,
             submit_time: job.submit_secs,
             eligible_time: job.eligible_secs,
             start_time: job.start_secs,
@@ -166,5 +169,28 @@ fn exit_view(exit: &ExitStatus) -> ExitView {
         outcome: outcome_name(exit.outcome),
         exit_code: exit.exit_code,
         signal: exit.signal,
+    }
+}
+
+/// A pending job with the default spec, for tests.
+#[cfg(test)]
+pub fn test_job(id: u64, user: &str) -> Job {
+    let spec = corral_model::JobSpec::default();
+    Job {
+        id: corral_model::JobId(id),
+        shape: corral_model::shape::Shape::of(&spec),
+        spec,
+        user: user.to_string(),
+        account: "root".into(),
+        submit_secs: 0,
+        eligible_secs: 0,
+        array: None,
+        state: corral_model::JobState::Pending,
+        allocation: None,
+        start_secs: None,
+        end_secs: None,
+        ending: None,
+        exit: None,
+        requeue_count: 0,
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod job;
 pub mod node;
+pub mod pending;
 
 use crate::exit::Failure;
 use corral_model::{Job, Node, NodeId};

@@ -69,6 +69,17 @@ pub struct LocalCluster {
 impl LocalCluster {
     /// Starts `agents` agents with `gpus` each; `user` is the `$USER` every command runs as.
     pub fn up(label: &str, agents: u32, gpus: &str, user: &str) -> LocalCluster {
+        LocalCluster::up_replicated(label, 1, agents, gpus, user)
+    }
+
+    /// As [`LocalCluster::up`], with `schedulers` scheduler nodes (1, 3 or 5).
+    pub fn up_replicated(
+        label: &str,
+        schedulers: u32,
+        agents: u32,
+        gpus: &str,
+        user: &str,
+    ) -> LocalCluster {
         daemons_built();
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -80,8 +91,11 @@ impl LocalCluster {
             user: user.to_string(),
         };
         let agents = agents.to_string();
+        let schedulers = schedulers.to_string();
         let up = cluster.corral(&[
             "up",
+            "--schedulers",
+            &schedulers,
             "--agents",
             &agents,
             "--fake-gpus",
@@ -99,15 +113,44 @@ impl LocalCluster {
         &self.dir
     }
 
+    /// The schedulers' addresses, as `corral up` wrote them.
+    pub fn scheduler_addrs(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.join(".corral/schedulers"))
+            .expect("the schedulers file")
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The pid of a daemon this cluster started (`scheduler-1`, `agent-2`, ...).
+    pub fn pid(&self, daemon: &str) -> u32 {
+        let file = self.dir.join(format!(".corral/pids/{daemon}.pid"));
+        std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+            .trim()
+            .parse()
+            .expect("a pid")
+    }
+
     /// Runs `corral ARGS` in the cluster's directory.
     pub fn corral(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_corral"))
+        self.run(Path::new(env!("CARGO_BIN_EXE_corral")), &self.user, args)
+    }
+
+    /// Runs `corral ARGS` in the cluster's directory as `user`.
+    pub fn corral_as(&self, user: &str, args: &[&str]) -> Output {
+        self.run(Path::new(env!("CARGO_BIN_EXE_corral")), user, args)
+    }
+
+    /// Runs `program ARGS` (e.g. a link to corral) in the cluster's directory as `user`.
+    pub fn run(&self, program: &Path, user: &str, args: &[&str]) -> Output {
+        Command::new(program)
             .args(args)
             .current_dir(&self.dir)
             .env_remove("CORRAL_SCHEDULERS")
-            .env("USER", &self.user)
+            .env("USER", user)
             .output()
-            .expect("corral runs")
+            .unwrap_or_else(|e| panic!("{} runs: {e}", program.display()))
     }
 
     /// Runs `corral ARGS`, asserts it succeeded, returns its stdout.
