@@ -192,3 +192,48 @@ fn an_admin_drains_a_node_and_applies_policies() {
     let done = cluster.wait_in_history(id);
     assert_eq!(done["state"], "COMPLETED", "{done:#}");
 }
+
+const GANG: &str = "#!/bin/sh
+#SBATCH -J gang
+#SBATCH -N 2 --gpus-per-node=2 --ntasks-per-node=1
+while [ ! -e go ]; do sleep 0.05; done
+srun sh -c 'echo \"rank=$SLURM_PROCID node=$SLURMD_NODENAME gpus=$CUDA_VISIBLE_DEVICES world=$WORLD_SIZE\"'
+";
+
+#[test]
+fn a_researchers_two_node_gang_runs_its_ranks_on_both_nodes() {
+    let cluster = LocalCluster::up("gang", 2, "4xH100-80GB", "ada");
+    std::fs::write(cluster.dir().join("gang.sh"), GANG).expect("script");
+    let id = cluster.submit(&["gang.sh"]);
+    let running = cluster.wait_for_state(id, "RUNNING");
+    let nodes: Vec<&str> = running["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n.as_str().expect("a name"))
+        .collect();
+    assert_eq!(nodes.len(), 2, "a gang over both nodes: {running:#}");
+    assert!(
+        queue_ids(&cluster).contains(&id),
+        "queue shows it while it runs"
+    );
+    std::fs::write(cluster.dir().join("go"), "").expect("release the job");
+    let done = cluster.wait_in_history(id);
+    assert_eq!(done["state"], "COMPLETED", "{done:#}");
+    assert_eq!(done["exit"]["exit_code"], 0);
+    let text = std::fs::read_to_string(cluster.dir().join(format!("slurm-{id}.out")))
+        .expect("the job's output file");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort();
+    assert_eq!(lines.len(), 2, "{text}");
+    for (rank, line) in lines.iter().enumerate() {
+        let node = nodes[rank];
+        let prefix = format!("rank={rank} node={node} gpus=");
+        let rest = line
+            .strip_prefix(&prefix)
+            .unwrap_or_else(|| panic!("{line:?} in {text}"));
+        let (gpus, world) = rest.split_once(' ').expect("gpus then world");
+        assert_eq!(gpus.split(',').count(), 2, "two GPUs per node: {line}");
+        assert_eq!(world, "world=2");
+    }
+}
