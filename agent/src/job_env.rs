@@ -72,6 +72,7 @@ pub fn batch_env(placement: &Placement, agent: &AgentSide) -> Env {
     );
     set("CORRAL_JOB_ID", job.id.0.to_string());
     set("CORRAL_RUN", job.requeue_count.to_string());
+    set("SLURM_RESTART_COUNT", job.requeue_count.to_string());
     set("CORRAL_NODE_NAME", node.name.clone());
     set("CORRAL_GPUS", gpus);
     set(

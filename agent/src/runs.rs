@@ -208,7 +208,8 @@ impl LocalRuns {
             stdout: files.stdout,
             stderr: files.stderr,
             mem_limit_mib: (mem_mib > 0).then_some(mem_mib),
-            append: false,
+            // A requeued job's next run adds to its output rather than wiping the first's.
+            append: job.requeue_count > 0,
             container,
         })
     }
