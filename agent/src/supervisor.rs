@@ -71,7 +71,7 @@ fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
         }
         polls += 1;
         if let Some(limit) = launch.mem_limit_mib {
-            if !oom && polls % MEMORY_EVERY_POLLS == 0 && group_rss_mib(pgid) > limit {
+            if !oom && polls.is_multiple_of(MEMORY_EVERY_POLLS) && group_rss_mib(pgid) > limit {
                 oom = true;
                 append_to(
                     &launch.stderr,

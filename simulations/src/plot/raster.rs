@@ -122,7 +122,7 @@ impl Canvas {
         let mut error = dx + dy;
         let mut drawn: u64 = 0;
         loop {
-            if !dashed || (drawn / DASH) % 2 == 0 {
+            if !dashed || (drawn / DASH).is_multiple_of(2) {
                 self.fill(
                     x - lead,
                     y - lead,

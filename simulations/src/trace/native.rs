@@ -166,8 +166,8 @@ fn job_shape(
         (Some(nodes), Some(per_node)) => Err(format!(
             "nodes {nodes} x gpus_per_node {per_node} is not gpus {gpus} (accepted: nodes x gpus_per_node = gpus)"
         )),
-        (Some(nodes), None) if gpus % nodes == 0 => Ok((Some(nodes), Some(gpus / nodes))),
-        (None, Some(per_node)) if gpus % per_node == 0 => Ok((Some(gpus / per_node), Some(per_node))),
+        (Some(nodes), None) if gpus.is_multiple_of(nodes) => Ok((Some(nodes), Some(gpus / nodes))),
+        (None, Some(per_node)) if gpus.is_multiple_of(per_node) => Ok((Some(gpus / per_node), Some(per_node))),
         (Some(nodes), None) => Err(format!(
             "gpus {gpus} do not split evenly over nodes {nodes} (accepted: gpus a multiple of nodes)"
         )),
