@@ -1,6 +1,10 @@
 //! The Raft network over gRPC: openraft's `RaftNetworkFactory` whose connections call the `Raft`
 //! service of other schedulers. A channel connects lazily and reconnects by itself; a failed
 //! connection is reported `Unreachable` (openraft backs off), a bad answer `NetworkError`.
+//! Every request names the node it is meant for (`TARGET_KEY`): a node that is not it refuses,
+//! and the connection is rebuilt, which resolves the address again. (When containers restart,
+//! a name can resolve to another scheduler's old address — even the sender's own — and openraft
+//! must never take a leader's own AppendEntries for someone else's.)
 
 use crate::raft_codec::{decode, encode};
 use corral_proto::v1::raft_client::RaftClient;
@@ -28,17 +32,27 @@ impl RaftNetworkFactory<TypeConfig> for GrpcNetwork {
     type Network = GrpcConnection;
 
     async fn new_client(&mut self, target: RaftNodeId, node: &RaftNodeAddr) -> GrpcConnection {
-        let client = Endpoint::from_shared(format!("http://{}", node.addr))
-            .map(|endpoint| {
-                RaftClient::new(endpoint.connect_timeout(CONNECT_TIMEOUT).connect_lazy())
-            })
-            .map_err(|e| format!("node {target}: bad address {:?}: {e}", node.addr));
-        GrpcConnection { target, client }
+        let client = connect(target, &node.addr);
+        GrpcConnection {
+            target,
+            addr: node.addr.clone(),
+            client,
+        }
     }
+}
+
+/// Metadata key naming the Raft node id a request is meant for.
+pub const TARGET_KEY: &str = "corral-raft-target";
+
+fn connect(target: RaftNodeId, addr: &str) -> Result<RaftClient<Channel>, String> {
+    Endpoint::from_shared(format!("http://{addr}"))
+        .map(|endpoint| RaftClient::new(endpoint.connect_timeout(CONNECT_TIMEOUT).connect_lazy()))
+        .map_err(|e| format!("node {target}: bad address {addr:?}: {e}"))
 }
 
 pub struct GrpcConnection {
     target: RaftNodeId,
+    addr: String,
     client: Result<RaftClient<Channel>, String>,
 }
 
@@ -67,7 +81,11 @@ impl GrpcConnection {
     {
         let client = self.client.as_mut().map_err(|e| unreachable(e.clone()))?;
         let payload = encode(request).map_err(|e| RPCError::Network(NetworkError::new(&e)))?;
-        let message = RaftPayload { payload };
+        let mut message = tonic::Request::new(RaftPayload { payload });
+        message.metadata_mut().insert(
+            TARGET_KEY,
+            tonic::metadata::MetadataValue::from(self.target),
+        );
         let sent = async {
             match call {
                 Call::AppendEntries => client.append_entries(message).await,
@@ -83,8 +101,17 @@ impl GrpcConnection {
                     self.target,
                     option.hard_ttl()
                 ))
-            })?
-            .map_err(|status| status_error(self.target, status))?;
+            })?;
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(status) => {
+                if status.code() == tonic::Code::FailedPrecondition {
+                    // Reached the wrong node: resolve the address again next time.
+                    self.client = connect(self.target, &self.addr);
+                }
+                return Err(status_error(self.target, status));
+            }
+        };
         let answer: Result<Resp, RaftError<RaftNodeId, E>> =
             decode(&answer.into_inner().payload)
                 .map_err(|e| RPCError::Network(NetworkError::new(&e)))?;
@@ -100,9 +127,10 @@ fn unreachable(why: String) -> Unreachable {
 fn status_error<E: std::error::Error>(target: RaftNodeId, status: tonic::Status) -> RpcError<E> {
     let why = format!("node {target}: {status}");
     match status.code() {
-        tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::Cancelled => {
-            RPCError::Unreachable(unreachable(why))
-        }
+        tonic::Code::Unavailable
+        | tonic::Code::Unknown
+        | tonic::Code::Cancelled
+        | tonic::Code::FailedPrecondition => RPCError::Unreachable(unreachable(why)),
         _ => RPCError::Network(NetworkError::new(&std::io::Error::other(why))),
     }
 }

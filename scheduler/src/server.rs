@@ -153,7 +153,10 @@ fn spawn_server(
 ) -> JoinHandle<()> {
     let writer = Writer::new(Arc::clone(node), Arc::clone(wake));
     let router = Server::builder()
-        .add_service(RaftServer::new(RaftService::new(node.raft().clone())))
+        .add_service(RaftServer::new(RaftService::new(
+            node.raft().clone(),
+            node.id(),
+        )))
         .add_service(ClientServer::new(ClientService::new(
             writer.clone(),
             insights,

@@ -223,3 +223,26 @@ async fn a_node_is_added_then_another_removed_and_the_removed_one_stops_serving(
         .expect_err("not a member any more");
     assert_eq!(twice.code(), Code::NotFound);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_raft_request_meant_for_another_node_is_refused() {
+    use corral_proto::v1::raft_client::RaftClient;
+    use corral_proto::v1::RaftPayload;
+    let cluster = TestCluster::start("raft-target", 1).await;
+    let leader = cluster.wait_for_leader().await;
+    let addr = format!("http://{}", cluster.addrs[&leader]);
+    let mut raft = RaftClient::connect(addr).await.expect("connect");
+    let mut request = tonic::Request::new(RaftPayload {
+        payload: vec![1, 2, 3],
+    });
+    request
+        .metadata_mut()
+        .insert("corral-raft-target", 99u64.into());
+    let refused = raft.append_entries(request).await.expect_err("not node 99");
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    assert!(
+        refused.message().contains("not node 99"),
+        "{}",
+        refused.message()
+    );
+}
