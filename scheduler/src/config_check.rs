@@ -36,6 +36,8 @@ pub struct CheckedConfig {
     pub data_dir: PathBuf,
     /// Other members: id → address (this node is not in it; its address is known once bound).
     pub peers: BTreeMap<u64, String>,
+    /// This node's own address as its peer list gives it (what the others reach it at).
+    pub advertise: Option<String>,
     pub raft: RaftConfig,
     pub leader_loop_min_interval: Duration,
     pub leader_loop_idle_interval: Duration,
@@ -51,7 +53,8 @@ impl Config {
         }
         check_addr("listen", &self.listen)?;
         let data_dir = self.data_dir.clone().ok_or(ConfigError::NoDataDir)?;
-        let peers = self.checked_peers()?;
+        let mut peers = self.checked_peers()?;
+        let advertise = peers.remove(&self.node_id);
         let raft = RaftConfig {
             heartbeat_interval_ms: self.heartbeat_interval_ms,
             election_timeout_min_ms: self.election_timeout_min_ms,
@@ -65,6 +68,7 @@ impl Config {
             listen: self.listen.clone(),
             data_dir,
             peers,
+            advertise,
             raft,
             leader_loop_min_interval: Duration::from_millis(self.leader_loop_min_interval_ms),
             leader_loop_idle_interval: Duration::from_millis(self.leader_loop_idle_interval_ms),
@@ -89,7 +93,6 @@ impl Config {
             }
             peers.insert(peer.id, peer.addr.clone());
         }
-        peers.remove(&self.node_id);
         Ok(peers)
     }
 

@@ -186,9 +186,11 @@ async fn initialize_if_new(
     // Peers name this node by the address others reach it at; only a node missing from its own
     // peer list is entered at its listen address (which may be 0.0.0.0 and useless to others).
     let mut members: BTreeMap<u64, String> = config.peers.clone();
-    members
-        .entry(config.node_id)
-        .or_insert_with(|| local_addr.to_string());
+    let own = config
+        .advertise
+        .clone()
+        .unwrap_or_else(|| local_addr.to_string());
+    members.insert(config.node_id, own);
     let lowest = members.keys().next().copied();
     let is_new = {
         let metrics = node.metrics();
