@@ -1,6 +1,7 @@
 //! The agents' `Assignments` stream: what a node should be running, computed from the applied
 //! state, sent once at the start and again whenever it differs from what was last sent. It is
 //! level-triggered — each update is the whole set — so an agent that reconnects loses nothing.
+//! Updates never come from a state older than what was committed when the stream opened.
 
 use corral_model::{ClusterState, NodeId};
 use corral_proto::v1::{AllocatedNode, Assignment, AssignmentsUpdate};
@@ -55,6 +56,14 @@ pub fn assignments_for(cluster: &ClusterState, id: NodeId) -> Option<Assignments
 pub fn stream_assignments(raft: Arc<RaftNode>, id: NodeId) -> AssignmentStream {
     let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
     tokio::spawn(async move {
+        // A new leader may not have applied everything committed yet: an update from such a
+        // state would miss jobs the agent runs, and the agent would kill them. The first update
+        // waits until this leader has applied all that was committed before it.
+        if let Err(e) = raft.read_state_linearizable(|_| ()).await {
+            let status = Status::unavailable(format!("not ready to serve assignments: {e}"));
+            let _ = sender.send(Err(status)).await;
+            return;
+        }
         let mut metrics = raft.metrics();
         let mut last_sent: Option<AssignmentsUpdate> = None;
         loop {
