@@ -17,6 +17,10 @@ if ! docker info >/dev/null 2>&1; then
     echo "fault test skipped: no Docker engine reachable (docker info failed)"
     exit 0
 fi
+if ! command -v docker-compose >/dev/null 2>&1; then
+    echo "fault test skipped: docker-compose is not installed"
+    exit 0
+fi
 compose() { docker-compose -p "$project" -f "$deploy/docker-compose.yml" "$@"; }
 in_client() { compose exec -T client "$@"; }
 container() { echo "${project}_$1_1"; }
