@@ -14,7 +14,8 @@ use tonic::{Code, Status};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(1_000);
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
-const MAX_BACKOFF: Duration = Duration::from_millis(1_000);
+/// Short: during an election a client should learn the new leader within a beat of it.
+const MAX_BACKOFF: Duration = Duration::from_millis(200);
 /// Redirects followed in a row before going back to the address list (a guard against loops).
 const MAX_REDIRECTS: usize = 8;
 

@@ -1,5 +1,5 @@
 //! Leader failover: three scheduler nodes in this process on 127.0.0.1 with the production Raft
-//! timings (heartbeat 100 ms, election timeout 400–800 ms), a client submitting in a loop through
+//! timings (heartbeat 50 ms, election timeout 250–500 ms), a client submitting in a loop through
 //! `Connector` (which finds the leader from the address list). Each round stops the leader
 //! (its node shuts down, as a killed process would stop answering), measures the time until a
 //! submit is acknowledged again, then restarts the stopped node. Prints each round and the median.
@@ -42,7 +42,7 @@ async fn run() -> anyhow::Result<()> {
     }
     let addr_list: Vec<String> = addrs.values().map(|a| a.to_string()).collect();
     let mut connector = Connector::new(addr_list, Duration::from_secs(30))
-        .with_call_timeout(Duration::from_millis(500));
+        .with_call_timeout(Duration::from_millis(300));
     submit(&mut connector, "warm-up").await?;
     let mut gaps = Vec::new();
     for round in 0..ROUNDS {

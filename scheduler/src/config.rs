@@ -19,10 +19,10 @@ pub struct Config {
     /// Every member of the scheduler cluster, this node included (if absent, it is added at its
     /// listen address). Empty = a single-node cluster. The lowest id initializes a new cluster.
     pub peers: Vec<Peer>,
-    /// How often the leader sends heartbeats to the other schedulers. Default 100.
+    /// How often the leader sends heartbeats to the other schedulers. Default 50.
     pub heartbeat_interval_ms: u64,
     /// A follower that hears no leader for a random time in [min, max) starts an election.
-    /// Defaults 400 and 800; min must exceed the heartbeat interval, max must exceed min.
+    /// Defaults 250 and 500 (failover well under a second); min must exceed the heartbeat interval, max must exceed min.
     pub election_timeout_min_ms: u64,
     pub election_timeout_max_ms: u64,
     /// Build a Raft snapshot after this many applied entries (0 = only when asked). Default 10000.
@@ -60,9 +60,9 @@ impl Default for Config {
             listen: "127.0.0.1:7100".to_string(),
             data_dir: None,
             peers: Vec::new(),
-            heartbeat_interval_ms: 100,
-            election_timeout_min_ms: 400,
-            election_timeout_max_ms: 800,
+            heartbeat_interval_ms: 50,
+            election_timeout_min_ms: 250,
+            election_timeout_max_ms: 500,
             snapshot_after_entries: 10_000,
             leader_loop_min_interval_ms: 50,
             leader_loop_idle_interval_ms: 1_000,

@@ -68,11 +68,11 @@ fn bad_values_name_the_field_the_value_and_what_is_accepted() {
         .contains("listen = \"localhost\": not an address (accepted: HOST:PORT"));
     assert_eq!(
         problem(&format!("{dir}heartbeat_interval_ms = 500")),
-        "config: election_timeout_min_ms = 400: must be greater than heartbeat_interval_ms = 500"
+        "config: election_timeout_min_ms = 250: must be greater than heartbeat_interval_ms = 500"
     );
     assert_eq!(
-        problem(&format!("{dir}election_timeout_max_ms = 400")),
-        "config: election_timeout_max_ms = 400: must be greater than election_timeout_min_ms = 400"
+        problem(&format!("{dir}election_timeout_max_ms = 250")),
+        "config: election_timeout_max_ms = 250: must be greater than election_timeout_min_ms = 250"
     );
     assert!(problem(&format!(
         "{dir}[[peers]]\nid = 2\naddr = \"a:1\"\n[[peers]]\nid = 2\naddr = \"b:1\""
