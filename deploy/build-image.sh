@@ -20,7 +20,7 @@ mkdir -p "$context/rootfs/usr/local/bin" "$context/rootfs/tmp" "$context/rootfs/
 for binary in corral-scheduler corral-agent corral; do
     cp "target/$profile/$binary" "$context/rootfs/usr/local/bin/"
 done
-tools="/bin/sh /bin/sleep /bin/cat /bin/echo /bin/ls /bin/mkdir /bin/rm /bin/date /usr/bin/env /usr/bin/seq /usr/bin/wc /usr/bin/head /usr/bin/tr /usr/bin/sort /usr/bin/uniq"
+tools="/bin/sh /bin/grep /bin/sleep /bin/cat /bin/echo /bin/ls /bin/mkdir /bin/rm /bin/date /usr/bin/env /usr/bin/seq /usr/bin/wc /usr/bin/head /usr/bin/tr /usr/bin/sort /usr/bin/uniq"
 for tool in $tools; do
     mkdir -p "$context/rootfs$(dirname "$tool")"
     cp -L "$tool" "$context/rootfs$tool"
