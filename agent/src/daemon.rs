@@ -214,6 +214,10 @@ impl Daemon {
         }
         let assigned = placements.iter().map(|p| p.job.id.0).collect();
         self.steps.kill_unassigned(&assigned);
+        for placement in &placements {
+            self.steps
+                .deliver_signals(placement.job.id.0, &placement.job.signals);
+        }
         let held: Vec<_> = placements
             .iter()
             .map(|p| (p.run_key(), p.this_node().gpus.clone()))

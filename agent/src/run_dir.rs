@@ -1,8 +1,8 @@
 //! `RunDir`: one run of a job on this node, on disk under the agent's data directory
 //! (`jobs/<job>.<run>/`). It is the agent's memory across restarts: what was launched
 //! (`launch.json`), the supervisor's pid and the job's process group (or its container's name),
-//! how it ended (`exit.json`, written by the supervisor) and whether the scheduler has
-//! acknowledged that end (`reported`).
+//! how it ended (`exit.json`, written by the supervisor), the last signal request delivered
+//! (`signals_delivered`) and whether the scheduler has acknowledged that end (`reported`).
 
 use crate::placement::RunKey;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -69,6 +69,7 @@ const PGID: &str = "pgid";
 const SUPERVISOR_PID: &str = "supervisor.pid";
 const CONTAINER: &str = "container";
 const REPORTED: &str = "reported";
+const SIGNALS_DELIVERED: &str = "signals_delivered";
 
 impl RunDir {
     pub fn path_for(jobs_root: &Path, key: RunKey) -> PathBuf {
@@ -120,6 +121,20 @@ impl RunDir {
 
     pub fn read_supervisor_pid(&self) -> Option<i32> {
         read_number(&self.path.join(SUPERVISOR_PID))
+    }
+
+    /// Records the `seq` of the last signal request delivered to this run (`Job::signals`), so
+    /// that a restarted agent does not deliver it again.
+    pub fn write_signals_delivered(&self, seq: u32) -> io::Result<()> {
+        write_atomically(
+            &self.path.join(SIGNALS_DELIVERED),
+            seq.to_string().as_bytes(),
+        )
+    }
+
+    /// 0 when none was delivered yet.
+    pub fn read_signals_delivered(&self) -> u32 {
+        read_number(&self.path.join(SIGNALS_DELIVERED)).map_or(0, |n| n.max(0) as u32)
     }
 
     /// Records that the run is a container of this name (the runtime signals it through Docker).

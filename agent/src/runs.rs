@@ -1,7 +1,8 @@
 //! `LocalRuns`: the job runs this node is responsible for (it runs their batch scripts) and the
 //! rules that keep them in line with the scheduler's assignments: start what is assigned and not
-//! running, signal then kill what the scheduler asked to end, kill what is no longer assigned
-//! (it was ended elsewhere), and report every end until the scheduler acknowledges it.
+//! running, signal then kill what the scheduler asked to end, deliver the signals sent to a job
+//! (`corral cancel --signal`, `--signal` warnings), kill what is no longer assigned (it was ended
+//! elsewhere), and report every end until the scheduler acknowledges it.
 //! A run is keyed by (job id, requeue count), so a finished run is never started again while a
 //! requeued job's next run is. A job with a container image gets a container launch (its image,
 //! GPUs and mounts); the one runtime runs either kind.
@@ -12,7 +13,7 @@ use crate::output_path::output_files;
 use crate::placement::{Placement, RunKey};
 use crate::run_dir::{list_runs, ContainerLaunch, LaunchFile, RunDir};
 use crate::runtime::Runtime;
-use corral_model::{Ending, ExitStatus, Outcome};
+use corral_model::{Ending, ExitStatus, Outcome, SignalTarget};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,6 +36,8 @@ struct LocalRun {
     killed: bool,
     /// No longer assigned here: killed, and its end is not reported.
     orphan: bool,
+    /// The `seq` of the last `corral cancel --signal` request delivered (`Job::signals`).
+    signals_delivered: u32,
 }
 
 pub struct LocalRuns {
@@ -66,6 +69,7 @@ impl LocalRuns {
                 key.run,
                 dir.path().display()
             );
+            let signals_delivered = dir.read_signals_delivered();
             runs.insert(
                 key,
                 LocalRun {
@@ -74,6 +78,7 @@ impl LocalRuns {
                     signalled_at: None,
                     killed: false,
                     orphan: false,
+                    signals_delivered,
                 },
             );
         }
@@ -125,6 +130,46 @@ impl LocalRuns {
             }
         }
         self.signal_endings(now);
+        self.deliver_signals();
+    }
+
+    /// Delivers the signal requests of the batch script (`SignalTarget::All` and `BatchScript`)
+    /// not delivered yet, in order, each once; steps' tasks get theirs from the `StepRegistry`.
+    fn deliver_signals(&mut self) {
+        for run in self.runs.values_mut() {
+            let Some(placement) = &run.placement else {
+                continue;
+            };
+            let Some(last) = placement.job.signals.last().map(|s| s.seq) else {
+                continue;
+            };
+            if last <= run.signals_delivered {
+                continue;
+            }
+            let from = run.signals_delivered;
+            let mut done = from;
+            for request in placement.job.signals.iter().filter(|s| s.seq > from) {
+                let for_script = matches!(
+                    request.target,
+                    SignalTarget::All | SignalTarget::BatchScript
+                );
+                // Not deliverable yet (the run is still starting): the next tick tries again.
+                if for_script && !self.runtime.signal(&run.dir, request.signal) {
+                    break;
+                }
+                done = request.seq;
+            }
+            if done == from {
+                continue;
+            }
+            run.signals_delivered = done;
+            if let Err(e) = run.dir.write_signals_delivered(done) {
+                eprintln!(
+                    "corral-agent: {}: cannot record the signals delivered: {e}",
+                    run.dir.path().display()
+                );
+            }
+        }
     }
 
     fn start(&mut self, key: RunKey, placement: Placement) {
@@ -161,6 +206,7 @@ impl LocalRuns {
                 signalled_at: None,
                 killed: false,
                 orphan: false,
+                signals_delivered: 0,
             },
         );
     }
@@ -270,6 +316,7 @@ impl LocalRuns {
     /// Escalates endings, collects runs that ended, and returns every end not yet acknowledged.
     pub fn tick(&mut self, now: Instant) -> Vec<(RunKey, ExitStatus)> {
         self.signal_endings(now);
+        self.deliver_signals();
         let mut ended = Vec::new();
         for (key, run) in &self.runs {
             let alive = self.runtime.is_alive(&run.dir);

@@ -23,5 +23,6 @@ pub fn job_with(id: u64, name: &str) -> Job {
         ending: None,
         exit: None,
         requeue_count: 0,
+        signals: Vec::new(),
     }
 }

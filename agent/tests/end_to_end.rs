@@ -1,5 +1,6 @@
 //! The agent end to end against an in-process scheduler, with fake GPUs and the process runtime:
 //! submit → running → exit code and output; a cancel that must escalate to SIGKILL; an OOM; a
+//! time limit; signals sent to a running job, and the `--signal=B:SIG@SECS` warning before its
 //! time limit; an agent restart while a job runs; a scripted GPU loss draining its node, whose
 //! lost GPU is never given out again.
 
@@ -67,6 +68,59 @@ async fn a_cancelled_job_that_ignores_sigterm_is_killed_after_the_grace() {
         cluster.read(&out).contains("got TERM"),
         "SIGTERM came first: {}",
         cluster.read(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signals_reach_a_running_job_in_order_and_it_keeps_running() {
+    let mut cluster = TestCluster::start("signal").await;
+    cluster.start_agent(AgentSetup::new("gpu-1", "2xA100-40GB"));
+    let script = "#!/bin/sh\ntrap 'echo got USR1' USR1\ntrap 'echo got USR2; exit 5' USR2\n\
+                  echo started\nwhile true; do sleep 0.05; done\n";
+    let id = cluster.submit(gpu_job("trapper", 1, 600), script).await;
+    let out = format!("slurm-{id}.out");
+    eventually("the job to start", || async {
+        cluster.read(&out).contains("started").then_some(())
+    })
+    .await;
+    cluster.signal(id, libc::SIGUSR1).await;
+    eventually("USR1 to arrive", || async {
+        cluster.read(&out).contains("got USR1").then_some(())
+    })
+    .await;
+    assert_eq!(cluster.job(id).await.state.to_string(), "RUNNING");
+    cluster.signal(id, libc::SIGUSR2).await;
+    let job = cluster.wait_for_state(id, "FAILED").await;
+    assert_eq!(job.exit.expect("exit").exit_code, Some(5));
+    // The whole process group is signalled, so the shell also reports its `sleep` child's death.
+    let output = cluster.read(&out);
+    let script_lines: Vec<&str> = output.lines().filter(|l| !l.contains("signal")).collect();
+    assert_eq!(
+        script_lines,
+        ["started", "got USR1", "got USR2"],
+        "each signal once, in order: {output}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_limit_warning_lets_a_job_finish_before_its_limit() {
+    let mut cluster = TestCluster::start("warning").await;
+    cluster.start_agent(AgentSetup::new("gpu-1", "1xL4-24GB"));
+    let mut spec = gpu_job("checkpointer", 1, 4);
+    spec.signal = Some(corral_model::script::parse_signal("B:USR1@3").unwrap());
+    let script =
+        "#!/bin/sh\ntrap 'echo checkpoint; exit 0' USR1\nwhile true; do sleep 0.05; done\n";
+    let id = cluster.submit(spec, script).await;
+    let job = cluster.wait_for_state(id, "COMPLETED").await;
+    assert_eq!(job.exit.expect("exit").exit_code, Some(0));
+    let output = cluster.read(&format!("slurm-{id}.out"));
+    assert_eq!(
+        output
+            .lines()
+            .filter(|l| !l.contains("signal"))
+            .collect::<Vec<_>>(),
+        ["checkpoint"],
+        "{output}"
     );
 }
 

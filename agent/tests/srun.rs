@@ -1,5 +1,6 @@
 //! `srun` inside a batch job: a 2-node job whose script calls `srun` runs its tasks across both
-//! nodes with their ranks and GPUs; one failing task ends the others and sets the exit code.
+//! nodes with their ranks and GPUs; one failing task ends the others and sets the exit code; a
+//! `--signal=SIG@SECS` warning reaches the tasks on both nodes and not the batch script.
 
 mod common;
 
@@ -83,4 +84,35 @@ async fn a_failing_task_ends_the_others_and_sets_the_exit_code() {
     assert_eq!(job.exit.expect("exit").exit_code, Some(5));
     let output = cluster.read(&format!("slurm-{id}.out"));
     assert_eq!(output.lines().last(), Some("srun exit 5"), "{output}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warning_without_b_reaches_every_task_and_not_the_script() {
+    let mut cluster = two_node_cluster("srun-warning").await;
+    let mut spec = two_node_job("warned");
+    spec.time_limit = TimeLimit::Secs(5);
+    spec.signal = Some(corral_model::script::parse_signal("USR1@4").unwrap());
+    // An untrapped USR1 would kill the script's shell; only the tasks trap it.
+    let script = "#!/bin/sh\n\
+        srun sh -c 'trap \"echo task $SLURM_PROCID warned; exit 0\" USR1; \
+        while true; do sleep 0.05; done'\n\
+        echo \"srun exit $?\"\n";
+    let id = cluster.submit(spec, script).await;
+    let job = cluster.wait_for_state(id, "COMPLETED").await;
+    assert_eq!(job.exit.expect("exit").exit_code, Some(0));
+    let output = cluster.read(&format!("slurm-{id}.out"));
+    // A task's shell also reports the death of its signalled `sleep`.
+    let mut lines: Vec<&str> = output.lines().filter(|l| !l.contains("signal")).collect();
+    assert_eq!(lines.pop(), Some("srun exit 0"), "{output}");
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "task 0 warned",
+            "task 1 warned",
+            "task 2 warned",
+            "task 3 warned"
+        ],
+        "{output}"
+    );
 }

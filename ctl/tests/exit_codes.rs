@@ -63,7 +63,7 @@ fn usage_errors_exit_2() {
     for args in [
         &["cancel"][..],
         &["cancel", "4x2"],
-        &["cancel", "--signal", "USR1", "4"],
+        &["cancel", "--signal", "SIGNOPE", "4"],
         &["queue", "--state", "sleeping"],
         &["history", "--since", "forever"],
         &["up", "--schedulers", "2"],
@@ -153,7 +153,7 @@ fn install_aliases_leaves_other_files_alone() {
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--noheader"));
     let scancel = Command::new(dir.join("scancel"))
-        .args(["--signal", "USR1", "4"])
+        .args(["--signal", "0", "4"])
         .output()
         .unwrap();
     assert_eq!(scancel.status.code(), Some(2));

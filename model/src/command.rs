@@ -5,7 +5,7 @@
 //! fields only; never change the meaning of an existing one.
 
 use crate::ids::{JobId, NodeId};
-use crate::job::{Allocation, ExitStatus};
+use crate::job::{Allocation, ExitStatus, SignalTarget};
 use crate::node::{GpuHealth, NodeSpec, NodeState};
 use crate::spec::JobSpec;
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,15 @@ pub enum Command {
     Cancel {
         job: JobId,
         by: String,
+    },
+    /// Deliver `signal` to every process of a running job (`corral cancel --signal`, `scancel
+    /// -s`); the job keeps running unless the signal ends it.
+    Signal {
+        job: JobId,
+        signal: i32,
+        by: String,
+        #[serde(default)]
+        target: SignalTarget,
     },
     RegisterNode(NodeSpec),
     /// Drain or resume by an admin (DOWN comes from `NodeLost`).

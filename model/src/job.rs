@@ -29,7 +29,44 @@ pub struct Job {
     pub exit: Option<ExitStatus>,
     /// How often the job went back to PENDING.
     pub requeue_count: u32,
+    /// Signals asked for by `corral cancel --signal` during the current run, oldest first (the
+    /// last `MAX_KEPT_SIGNALS`); agents deliver each once, in `seq` order. Cleared on requeue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<SignalRequest>,
 }
+
+/// One signal to deliver to every process of a running job, on every node of its allocation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignalRequest {
+    /// 1, 2, 3, ... within the job's current run: an agent delivers those above the last it did.
+    pub seq: u32,
+    /// Linux signal number (1-64).
+    pub signal: i32,
+    pub by: String,
+    #[serde(default)]
+    pub target: SignalTarget,
+}
+
+/// Which of a job's processes a signal is for. Slurm's rules: `scancel --signal` (here, as with
+/// `scancel --full`) reaches everything; a `--signal=SIG@SECS` time-limit warning reaches the
+/// job's steps (`srun` tasks), or only the batch script with `B:`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalTarget {
+    /// The batch script's processes and every step task, on every node.
+    #[default]
+    All,
+    /// Only the batch script's process group (on the allocation's first node).
+    BatchScript,
+    /// Only the step tasks started by `srun`, on every node.
+    Steps,
+}
+
+/// `SignalRequest::by` of the warning sent `--signal`'s SECS before a job's time limit.
+pub const TIME_LIMIT_WARNING_BY: &str = "corral:time-limit-warning";
+
+/// How many signal requests a job keeps (older ones were delivered long ago).
+pub const MAX_KEPT_SIGNALS: usize = 16;
 
 /// The job's place in an array: `SLURM_ARRAY_JOB_ID` and `SLURM_ARRAY_TASK_ID`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

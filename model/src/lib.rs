@@ -21,7 +21,10 @@ pub use apply::ApplyError;
 pub use cluster::ClusterState;
 pub use command::{Applied, Command, PlanCommit, PlanReport, PreemptOrder, StartOrder, Submit};
 pub use ids::{GpuId, JobId, NodeId};
-pub use job::{Allocation, Ending, ExitStatus, Job, NodeAllocation, Outcome};
+pub use job::{
+    Allocation, Ending, ExitStatus, Job, NodeAllocation, Outcome, SignalRequest, SignalTarget,
+    TIME_LIMIT_WARNING_BY,
+};
 pub use launch::Launch;
 pub use node::{GpuHealth, GpuSpec, Node, NodeSpec, NodeState};
 pub use shape::{GpuDemand, Shape};

@@ -30,6 +30,10 @@ enum Step {
     Cancel {
         job: u64,
     },
+    Signal {
+        job: u64,
+        signal: i32,
+    },
     Lose {
         node: u32,
     },
@@ -58,6 +62,7 @@ fn step() -> impl Strategy<Value = Step> {
             }),
         (any::<u64>(), 0u8..4).prop_map(|(job, outcome)| Step::End { job, outcome }),
         any::<u64>().prop_map(|job| Step::Cancel { job }),
+        (any::<u64>(), -1i32..70).prop_map(|(job, signal)| Step::Signal { job, signal }),
         (0u32..4).prop_map(|node| Step::Lose { node }),
         (0u32..4).prop_map(|node| Step::Back { node }),
         any::<u64>().prop_map(|job| Step::Preempt { job }),
@@ -106,6 +111,12 @@ fn command(state: &ClusterState, step: &Step) -> Option<Command> {
         Step::Cancel { job } => Command::Cancel {
             job: pick(state, *job)?,
             by: "u".into(),
+        },
+        Step::Signal { job, signal } => Command::Signal {
+            job: pick(state, *job)?,
+            signal: *signal,
+            by: "u".into(),
+            target: SignalTarget::All,
         },
         Step::Lose { node } => Command::NodeLost {
             node: NodeId(*node),

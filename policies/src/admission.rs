@@ -90,6 +90,7 @@ fn probe_job(user: &str, account: &str, spec: &JobSpec) -> Job {
         ending: None,
         exit: None,
         requeue_count: 0,
+        signals: Vec::new(),
     }
 }
 

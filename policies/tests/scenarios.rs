@@ -99,3 +99,85 @@ fn a_stream_of_small_jobs_does_not_starve_a_large_one_past_its_reservation() {
         "reserved for t={reserved}, started at t={started}"
     );
 }
+
+/// `--signal=B:USR1@300` on a one-hour job: no warning before 55 minutes, one at 55 minutes (to
+/// the batch script, because of `B:`), none again once sent, and TIMEOUT at the hour.
+#[test]
+fn a_time_limit_warning_is_due_secs_before_the_limit_and_sent_once() {
+    let mut state = ClusterState::new();
+    let kv = BTreeMap::new();
+    state
+        .apply(0, Command::RegisterNode(common::node_spec("a", 8, &kv)))
+        .unwrap();
+    let policy = Policy::default();
+    let fairshare = BTreeMap::new();
+    let mut spec = gpus(1, 3_600);
+    spec.signal = Some(script::parse_signal("B:USR1@300").unwrap());
+    let job = submit(&mut state, 0, spec);
+    let pass = |state: &ClusterState, now: u64| {
+        let view = View {
+            cluster: state,
+            fairshare: &fairshare,
+        };
+        schedule(&view, &policy, now)
+    };
+    let plan = pass(&state, 10);
+    state
+        .apply(10, Command::CommitPlan(plan.to_commit()))
+        .unwrap();
+    assert!(pass(&state, 10 + 3_299).warnings.is_empty(), "too early");
+    let warnings = pass(&state, 10 + 3_300).warnings;
+    assert_eq!(
+        warnings,
+        vec![corral_policies::schedule::Warning {
+            job,
+            signal: 10,
+            target: SignalTarget::BatchScript,
+        }]
+    );
+    let sent = Command::Signal {
+        job,
+        signal: 10,
+        by: TIME_LIMIT_WARNING_BY.into(),
+        target: SignalTarget::BatchScript,
+    };
+    state.apply(10 + 3_300, sent).unwrap();
+    let later = pass(&state, 10 + 3_500);
+    assert!(later.warnings.is_empty(), "sent once per run");
+    assert!(later.timed_out.is_empty());
+    assert_eq!(pass(&state, 10 + 3_600).timed_out, vec![job]);
+}
+
+/// Without `B:` the warning is for the job's steps, as Slurm sends it.
+#[test]
+fn a_warning_without_b_goes_to_the_steps() {
+    let mut state = ClusterState::new();
+    let kv = BTreeMap::new();
+    state
+        .apply(0, Command::RegisterNode(common::node_spec("a", 8, &kv)))
+        .unwrap();
+    let mut spec = gpus(1, 600);
+    spec.signal = Some(script::parse_signal("USR2").unwrap());
+    submit(&mut state, 0, spec);
+    let fairshare = BTreeMap::new();
+    let view = |state: &ClusterState, now: u64| {
+        schedule(
+            &View {
+                cluster: state,
+                fairshare: &fairshare,
+            },
+            &Policy::default(),
+            now,
+        )
+    };
+    let plan = view(&state, 0);
+    state
+        .apply(0, Command::CommitPlan(plan.to_commit()))
+        .unwrap();
+    let warnings = view(&state, 540).warnings;
+    assert_eq!(warnings.len(), 1, "60 s before by default");
+    assert_eq!(
+        (warnings[0].signal, warnings[0].target),
+        (12, SignalTarget::Steps)
+    );
+}

@@ -11,7 +11,7 @@ use crate::insight::{
 use crate::membership;
 use crate::status_report::cluster_status;
 use crate::writer::Writer;
-use corral_model::{Applied, Command, JobId, JobState};
+use corral_model::{Applied, Command, JobId, JobState, SignalTarget};
 use corral_proto::convert::{job_ids, job_info, node_info, submit_from_request};
 use corral_proto::v1::client_server::Client;
 use corral_proto::v1::*;
@@ -85,9 +85,17 @@ impl Client for ClientService {
         request: Request<CancelRequest>,
     ) -> Result<Response<CancelReply>, Status> {
         let request = request.into_inner();
-        let command = Command::Cancel {
-            job: JobId(request.job_id),
-            by: request.user,
+        let command = match request.signal {
+            0 => Command::Cancel {
+                job: JobId(request.job_id),
+                by: request.user,
+            },
+            signal => Command::Signal {
+                job: JobId(request.job_id),
+                signal,
+                by: request.user,
+                target: SignalTarget::All,
+            },
         };
         let changed = !matches!(self.writer.write(command).await?, Applied::NoChange);
         Ok(Response::new(CancelReply { changed }))

@@ -2,14 +2,14 @@
 //! least once per idle interval, at most once per minimum interval; on the leader only, it reads
 //! the applied state, first proposes `NodeLost` for every node whose agent has been silent past
 //! the node timeout (`Liveness`), then runs `corral_policies::schedule` and proposes the plan
-//! (`CommitPlan`, which `apply` re-verifies) and a `TimeLimitReached` for each timed-out job, all
-//! stamped with its clock.
+//! (`CommitPlan`, which `apply` re-verifies), a `TimeLimitReached` for each timed-out job and a
+//! `Signal` for each `--signal` time-limit warning due, all stamped with its clock.
 
 use crate::clock;
 use crate::insight::{LastPass, PassRecord};
 use crate::liveness::{Liveness, Silent};
 use crate::policy_source::PolicySource;
-use corral_model::{ClusterState, Command, JobId, NodeState};
+use corral_model::{ClusterState, Command, JobId, NodeState, TIME_LIMIT_WARNING_BY};
 use corral_policies::schedule::{schedule, Plan, View};
 use corral_raft::{RaftNode, WriteError};
 use std::collections::BTreeMap;
@@ -134,7 +134,8 @@ pub fn worth_a_pass(cluster: &ClusterState) -> bool {
 }
 
 /// The commands that carry out `plan`: its starts and preemptions in one `CommitPlan` (so a gang
-/// and its victims go together), then one `TimeLimitReached` per timed-out job.
+/// and its victims go together), then one `TimeLimitReached` per timed-out job and one `Signal`
+/// per `--signal` warning due.
 pub fn commands_of(plan: &Plan) -> Vec<Command> {
     let commit = plan.to_commit();
     let mut commands = Vec::new();
@@ -146,6 +147,12 @@ pub fn commands_of(plan: &Plan) -> Vec<Command> {
             .iter()
             .map(|&job: &JobId| Command::TimeLimitReached { job }),
     );
+    commands.extend(plan.warnings.iter().map(|w| Command::Signal {
+        job: w.job,
+        signal: w.signal,
+        by: TIME_LIMIT_WARNING_BY.to_string(),
+        target: w.target,
+    }));
     commands
 }
 

@@ -1,22 +1,31 @@
 //! `StepRegistry`: the process groups of the step tasks running on this node, by job. Kills them
-//! when their step's call is dropped (`TaskGroupGuard`) or their job is no longer assigned here.
+//! when their step's call is dropped (`TaskGroupGuard`) or their job is no longer assigned here,
+//! and delivers the signals sent to their job (`deliver_signals`).
 
 use crate::process_group::signal_group;
+use corral_model::{SignalRequest, SignalTarget};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Default)]
 pub struct StepRegistry {
-    groups: Arc<Mutex<BTreeMap<u64, BTreeSet<i32>>>>,
+    inner: Arc<Mutex<Registry>>,
+}
+
+#[derive(Default)]
+struct Registry {
+    groups: BTreeMap<u64, BTreeSet<i32>>,
+    /// Per assigned job, the `seq` of the last signal request handled on this node.
+    signals_delivered: BTreeMap<u64, u32>,
 }
 
 impl StepRegistry {
     pub fn add(&self, job: u64, pgid: i32) {
-        self.lock().entry(job).or_default().insert(pgid);
+        self.lock().groups.entry(job).or_default().insert(pgid);
     }
 
     pub fn remove(&self, job: u64, pgid: i32) {
-        let mut groups = self.lock();
+        let groups = &mut self.lock().groups;
         if let Some(set) = groups.get_mut(&job) {
             set.remove(&pgid);
             if set.is_empty() {
@@ -27,7 +36,11 @@ impl StepRegistry {
 
     /// Kills the tasks of every job not in `assigned`.
     pub fn kill_unassigned(&self, assigned: &BTreeSet<u64>) {
-        let mut groups = self.lock();
+        let mut registry = self.lock();
+        registry
+            .signals_delivered
+            .retain(|job, _| assigned.contains(job));
+        let groups = &mut registry.groups;
         let gone: Vec<u64> = groups
             .keys()
             .filter(|j| !assigned.contains(j))
@@ -40,13 +53,35 @@ impl StepRegistry {
         }
     }
 
-    pub fn jobs(&self) -> Vec<u64> {
-        self.lock().keys().copied().collect()
+    /// Sends `job`'s signal requests for its steps (`SignalTarget::All` and `Steps`) that this
+    /// node has not handled yet to the job's task groups here, in order, each once.
+    pub fn deliver_signals(&self, job: u64, signals: &[SignalRequest]) {
+        let Some(last) = signals.last().map(|s| s.seq) else {
+            return;
+        };
+        let mut registry = self.lock();
+        let delivered = registry.signals_delivered.get(&job).copied().unwrap_or(0);
+        if last <= delivered {
+            return;
+        }
+        let groups = registry.groups.get(&job).cloned().unwrap_or_default();
+        for request in signals.iter().filter(|s| s.seq > delivered) {
+            if matches!(request.target, SignalTarget::All | SignalTarget::Steps) {
+                for &pgid in &groups {
+                    signal_group(pgid, request.signal);
+                }
+            }
+        }
+        registry.signals_delivered.insert(job, last);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, BTreeSet<i32>>> {
+    pub fn jobs(&self) -> Vec<u64> {
+        self.lock().groups.keys().copied().collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
         // A panic while holding this lock leaves plain data behind; keep using it.
-        self.groups.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -271,9 +271,22 @@ impl TestCluster {
             .cancel(CancelRequest {
                 user: "ada".into(),
                 job_id: id,
+                signal: 0,
             })
             .await
             .expect("cancel");
+    }
+
+    /// `corral cancel --signal SIGNAL ID`.
+    pub async fn signal(&mut self, id: u64, signal: i32) {
+        self.client
+            .cancel(CancelRequest {
+                user: "ada".into(),
+                job_id: id,
+                signal,
+            })
+            .await
+            .expect("signal");
     }
 
     pub async fn node(&self, name: &str) -> Option<Node> {

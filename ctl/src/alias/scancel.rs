@@ -1,5 +1,6 @@
 //! `scancel`: `corral cancel` under scancel's name: job ids (`42`, `42_3`), `-u USER`,
-//! `-t STATES`, `-p PARTITION`, `-A ACCOUNT`; `--signal` is refused (exit 2) as in `cancel`.
+//! `-t STATES`, `-p PARTITION`, `-A ACCOUNT`, `-s/--signal SIG` (sent to every process of the
+//! job, as scancel's `--full`).
 
 use crate::cmd::cancel::{self, CancelArgs};
 use clap::Parser;

@@ -1,7 +1,9 @@
-//! `corral cancel ID... [--user U] [--state S]` (scancel): cancels jobs by id (`42`; `42_3` for
-//! one array element; an array's job id cancels all its elements still pending or running), or
-//! every pending/running job matching the filters. With both, only the ids that match. Each job
-//! cancelled is printed; one that had already ended is a warning. Exit 1 if any cancel was refused.
+//! `corral cancel ID... [--user U] [--state S] [--signal SIG]` (scancel): cancels jobs by id
+//! (`42`; `42_3` for one array element; an array's job id cancels all its elements still pending
+//! or running), or every pending/running job matching the filters. With both, only the ids that
+//! match. Each job cancelled is printed; one that had already ended is a warning. With `--signal`
+//! the running ones are only sent that signal, on every node (as `scancel --full --signal`).
+//! Exit 1 if any was refused.
 
 use crate::client::{Client, ClusterArgs};
 use crate::exit::{finish, Failure};
@@ -9,6 +11,7 @@ use crate::filter::{state_names, JobFilterArgs};
 use crate::job_ref::JobRef;
 use crate::user;
 use crate::view;
+use corral_model::script::parse_signal_name;
 use corral_model::{Job, JobState};
 use corral_proto::v1::CancelRequest;
 use std::process::ExitCode;
@@ -21,7 +24,8 @@ pub struct CancelArgs {
     ids: Vec<String>,
     #[command(flatten)]
     filter: JobFilterArgs,
-    /// Send this signal instead of cancelling (not supported yet)
+    /// Only send this signal (USR1, SIGTERM, 10, ...) to every process of the running jobs,
+    /// on every node, instead of cancelling them
     #[arg(long, short = 's', value_name = "SIGNAL")]
     signal: Option<String>,
     #[command(flatten)]
@@ -29,18 +33,20 @@ pub struct CancelArgs {
 }
 
 const ACTIVE: [JobState; 3] = [JobState::Pending, JobState::Running, JobState::Completing];
+/// What `--signal` reaches unless `--state` says otherwise.
+const RUNNING: [JobState; 2] = [JobState::Running, JobState::Completing];
 
 pub fn run(args: CancelArgs) -> ExitCode {
     finish("cancel", cancel(&args))
 }
 
 fn cancel(args: &CancelArgs) -> Result<(), Failure> {
-    if let Some(signal) = &args.signal {
-        return Err(Failure::usage(format!(
-            "--signal {signal}: not supported yet (the Cancel call carries no signal); \
-             a cancel sends SIGTERM, then SIGKILL after the agent's grace time"
-        )));
-    }
+    let signal = match &args.signal {
+        Some(text) => Some(
+            parse_signal_name(text).map_err(|e| Failure::usage(format!("--signal {text}: {e}")))?,
+        ),
+        None => None,
+    };
     if args.ids.is_empty() && args.filter.is_empty() {
         return Err(Failure::usage(
             "name the jobs: give job ids, or --user/--state/--partition/--account to cancel \
@@ -52,7 +58,8 @@ fn cancel(args: &CancelArgs) -> Result<(), Failure> {
         .iter()
         .map(|id| JobRef::parse(id))
         .collect::<Result<_, _>>()?;
-    let states = args.filter.states_or(&ACTIVE)?;
+    let default_states: &[JobState] = if signal.is_some() { &RUNNING } else { &ACTIVE };
+    let states = args.filter.states_or(default_states)?;
     let mut client = Client::new(&args.cluster)?;
     let active = view::jobs(&client.list_jobs("", &state_names(&ACTIVE))?)?;
     let targets = targets(&refs, &active, args, &states)?;
@@ -66,12 +73,17 @@ fn cancel(args: &CancelArgs) -> Result<(), Failure> {
         let request = CancelRequest {
             user: caller.clone(),
             job_id: id,
+            signal: signal.as_ref().map_or(0, |(number, _)| *number),
         };
         let result = client.call(|mut c| {
             let request = request.clone();
             async move { c.cancel(request).await }
         });
         match result {
+            Ok(_) if signal.is_some() => {
+                let name = signal.as_ref().map_or("", |(_, name)| name.as_str());
+                println!("Sent SIG{name} to job {shown}");
+            }
             Ok(reply) if reply.changed => println!("Cancelled job {shown}"),
             Ok(_) => eprintln!("corral cancel: job {shown} was already ending or ended"),
             Err(Failure::Refused(why)) => {
@@ -85,8 +97,13 @@ fn cancel(args: &CancelArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::refused(format!(
-            "{} job(s) not cancelled: {}",
+            "{} job(s) not {}: {}",
             refused.len(),
+            if signal.is_some() {
+                "signalled"
+            } else {
+                "cancelled"
+            },
             refused.join(", ")
         )))
     }

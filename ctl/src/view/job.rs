@@ -192,5 +192,6 @@ pub fn test_job(id: u64, user: &str) -> Job {
         ending: None,
         exit: None,
         requeue_count: 0,
+        signals: Vec::new(),
     }
 }

@@ -76,6 +76,7 @@ impl ClusterState {
             must_transition(job, JobState::Pending);
             job.requeue_count += 1;
             job.ending = None;
+            job.signals.clear();
             job.eligible_secs = now;
         }
         self.holding.remove(&id);

@@ -5,6 +5,7 @@ mod end;
 mod nodes;
 mod plan;
 mod resources;
+mod signal;
 mod submit;
 
 use crate::cluster::ClusterState;
@@ -39,6 +40,12 @@ impl ClusterState {
         match command {
             Command::Submit(submit) => self.apply_submit(submit),
             Command::Cancel { job, by } => self.apply_cancel(job, by),
+            Command::Signal {
+                job,
+                signal,
+                by,
+                target,
+            } => self.apply_signal(job, signal, by, target),
             Command::RegisterNode(spec) => self.apply_register(spec),
             Command::SetNodeState { node, state } => self.apply_node_state(node, state),
             Command::NodeLost { node, reason } => self.apply_node_lost(node, reason),

@@ -68,6 +68,7 @@ impl ClusterState {
                 ending: None,
                 exit: None,
                 requeue_count: 0,
+                signals: Vec::new(),
             };
             self.jobs.insert(id, job);
             self.pending.insert(id);

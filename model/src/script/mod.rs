@@ -38,7 +38,7 @@ pub use error::{Origin, ScriptError, ScriptWarning, ValueError, MAX_SCRIPT_BYTES
 pub use export::parse_export;
 pub use gres::{parse_gpu_count, parse_gres, GresRequest};
 pub use hostlist::parse_hostlist;
-pub use signal::parse_signal;
+pub use signal::{parse_signal, parse_signal_name};
 pub use size::{parse_size_mib, ACCEPTED_SIZE};
 pub use time::{parse_time_limit, ACCEPTED_TIME};
 

@@ -76,6 +76,15 @@ pub fn parse_signal(text: &str) -> Result<SignalSpec, ValueError> {
     })
 }
 
+/// A bare signal (`USR1`, `SIGUSR1`, `usr1`, `10`), as (number, name without `SIG`): what
+/// `scancel --signal` takes.
+pub fn parse_signal_name(sig: &str) -> Result<(i32, String), ValueError> {
+    parse_sig(sig, sig).map_err(|e| ValueError::new(e.problem, ACCEPTED_BARE_SIGNAL))
+}
+
+pub const ACCEPTED_BARE_SIGNAL: &str =
+    "a signal name such as USR1, SIGUSR1 or TERM, or a number 1-64";
+
 /// A signal name or number, as (number, name without `SIG`).
 fn parse_sig(sig: &str, text: &str) -> Result<(i32, String), ValueError> {
     if !sig.is_empty() && sig.bytes().all(|b| b.is_ascii_digit()) {
@@ -150,5 +159,18 @@ mod tests {
             let err = parse_signal(text).unwrap_err();
             assert!(err.problem.contains(problem), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_bare_signal_is_a_name_or_a_number() {
+        assert_eq!(parse_signal_name("usr1"), Ok((10, "USR1".to_string())));
+        assert_eq!(parse_signal_name("SIGTERM"), Ok((15, "TERM".to_string())));
+        assert_eq!(parse_signal_name("34"), Ok((34, "34".to_string())));
+        assert_eq!(
+            parse_signal_name("USR1@60").unwrap_err().to_string(),
+            "`USR1@60`: `USR1@60` is not a signal (accepted: a signal name such as USR1, \
+             SIGUSR1 or TERM, or a number 1-64)"
+        );
+        assert!(parse_signal_name("0").is_err());
     }
 }

@@ -24,7 +24,7 @@ mod selector;
 mod timeline;
 
 pub use placement::describe_need;
-pub use plan::{Plan, Preemption, Reservation};
+pub use plan::{Plan, Preemption, Reservation, Warning};
 pub use reason::{PendingReason, ReasonCode};
 pub use resolve::{partition_of, qos_of, time_limit_secs, UNLIMITED_SECS};
 

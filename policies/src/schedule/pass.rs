@@ -5,16 +5,19 @@ use super::eligibility::{self, ArrayCounts};
 use super::limits::LimitCounts;
 use super::order::{ordered_queue, Candidate};
 use super::placement::{describe_need, place};
-use super::plan::{Plan, Preemption, Reservation};
+use super::plan::{Plan, Preemption, Reservation, Warning};
 use super::preempt::{self, Victim};
 use super::reason::{PendingReason, ReasonCode};
-use super::resolve::{partition_of, qos_of, time_limit_secs};
+use super::resolve::{partition_of, qos_of, time_limit_secs, UNLIMITED_SECS};
 use super::selector::{could_ever_fit, partition_nodes};
 use super::timeline::{earliest_start, Release, Releases};
 use super::View;
 use crate::config::Policy;
 use corral_model::spec::Constraint;
-use corral_model::{Allocation, Job, JobId, JobState, NodeId, Shape, StartOrder};
+use corral_model::{
+    Allocation, Job, JobId, JobState, NodeId, Shape, SignalTarget, StartOrder,
+    TIME_LIMIT_WARNING_BY,
+};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -152,11 +155,13 @@ impl<'a> Pass<'a> {
                 continue;
             };
             let limit = time_limit_secs(job, partition);
-            if job
-                .start_secs
-                .is_some_and(|s| s.saturating_add(limit) <= self.now)
-            {
+            let Some(start) = job.start_secs else {
+                continue;
+            };
+            if start.saturating_add(limit) <= self.now {
                 self.plan.timed_out.push(job.id);
+            } else if let Some(warning) = warning_due(job, start, limit, self.now) {
+                self.plan.warnings.push(warning);
             }
         }
     }
@@ -357,4 +362,24 @@ fn fail_key<'a>(job: &'a Job, partition: &'a str) -> FailKey<'a> {
         nodelist: &job.spec.nodelist,
         exclude: &job.spec.exclude,
     }
+}
+
+/// The `--signal=[B:]SIG@SECS` warning of a job running since `start` with `limit_secs`, when
+/// SECS before the limit has come and this run has not had it yet. Without `B:` it goes to the
+/// job's steps only, as in Slurm.
+fn warning_due(job: &Job, start: u64, limit_secs: u64, now: u64) -> Option<Warning> {
+    let spec = job.spec.signal.as_ref()?;
+    let due = start
+        .saturating_add(limit_secs)
+        .saturating_sub(u64::from(spec.secs_before));
+    let sent = job.signals.iter().any(|s| s.by == TIME_LIMIT_WARNING_BY);
+    (due <= now && !sent && limit_secs < UNLIMITED_SECS).then_some(Warning {
+        job: job.id,
+        signal: spec.signal,
+        target: if spec.batch_only {
+            SignalTarget::BatchScript
+        } else {
+            SignalTarget::Steps
+        },
+    })
 }

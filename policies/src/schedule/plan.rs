@@ -3,7 +3,7 @@
 //! queue --start`, `corral explain`) and for the next pass to compare against.
 
 use super::reason::PendingReason;
-use corral_model::{JobId, NodeId, PlanCommit, PreemptOrder, StartOrder};
+use corral_model::{JobId, NodeId, PlanCommit, PreemptOrder, SignalTarget, StartOrder};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15,6 +15,9 @@ pub struct Plan {
     pub reservations: Vec<Reservation>,
     /// Running jobs past their time limit: to be ended TIMEOUT.
     pub timed_out: Vec<JobId>,
+    /// Running jobs whose `--signal=SIG@SECS` warning is due (SECS before the time limit) and
+    /// not yet sent this run.
+    pub warnings: Vec<Warning>,
     /// Why each job that stays pending does.
     pub pending: BTreeMap<JobId, PendingReason>,
 }
@@ -27,6 +30,14 @@ pub struct Preemption {
     pub requeue: bool,
     /// Signal now, kill after this.
     pub grace_secs: u64,
+}
+
+/// A time-limit warning to send: `Command::Signal` by `TIME_LIMIT_WARNING_BY`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    pub job: JobId,
+    pub signal: i32,
+    pub target: SignalTarget,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +66,9 @@ impl Plan {
 
     /// Whether the plan changes anything.
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty() && self.preemptions.is_empty() && self.timed_out.is_empty()
+        self.starts.is_empty()
+            && self.preemptions.is_empty()
+            && self.timed_out.is_empty()
+            && self.warnings.is_empty()
     }
 }

@@ -172,6 +172,10 @@ pub struct CancelRequest {
     pub user: ::prost::alloc::string::String,
     #[prost(uint64, tag = "2")]
     pub job_id: u64,
+    /// 0: cancel the job. 1-64: only send this signal to every process of the running job, on
+    /// every node of its allocation (`corral cancel --signal`, `scancel --signal`).
+    #[prost(int32, tag = "3")]
+    pub signal: i32,
 }
 #[derive(Clone, Copy, PartialEq, ::prost::Message)]
 pub struct CancelReply {
