@@ -5,6 +5,7 @@ use crate::ids::{JobId, NodeId};
 use crate::job::Job;
 use crate::node::Node;
 use crate::state_machine::JobState;
+use crate::usage::UsageBook;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +33,8 @@ pub struct ClusterState {
     pub(crate) policy_source: Option<String>,
     /// Incremented by every `SetPolicy`.
     pub(crate) policy_version: u64,
+    /// GPU time of every finished run, for fair-share.
+    pub(crate) usage: UsageBook,
     /// Check every invariant after each apply (debug builds only). Large simulations turn it off.
     #[serde(skip_serializing)]
     pub(crate) invariant_checks: bool,
@@ -48,6 +51,9 @@ struct StoredClusterState {
     now_secs: u64,
     policy_source: Option<String>,
     policy_version: u64,
+    /// Absent in states stored before usage was replicated.
+    #[serde(default)]
+    usage: UsageBook,
 }
 
 impl From<StoredClusterState> for ClusterState {
@@ -75,6 +81,7 @@ impl From<StoredClusterState> for ClusterState {
             now_secs: stored.now_secs,
             policy_source: stored.policy_source,
             policy_version: stored.policy_version,
+            usage: stored.usage,
             invariant_checks: default_checks(),
         }
     }
@@ -97,6 +104,7 @@ impl Default for ClusterState {
             now_secs: 0,
             policy_source: None,
             policy_version: 0,
+            usage: UsageBook::default(),
             invariant_checks: default_checks(),
         }
     }
@@ -171,6 +179,11 @@ impl ClusterState {
 
     pub fn policy_version(&self) -> u64 {
         self.policy_version
+    }
+
+    /// GPU time of every finished run (running ones are not in it until they end).
+    pub fn usage(&self) -> &UsageBook {
+        &self.usage
     }
 
     /// Turns the per-apply invariant checks of debug builds on or off (release builds never run them).

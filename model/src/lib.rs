@@ -16,6 +16,7 @@ pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod state_machine;
+pub mod usage;
 
 pub use apply::ApplyError;
 pub use cluster::ClusterState;
@@ -30,3 +31,4 @@ pub use node::{GpuHealth, GpuSpec, Node, NodeSpec, NodeState};
 pub use shape::{GpuDemand, Shape};
 pub use spec::JobSpec;
 pub use state_machine::{IllegalTransition, JobState};
+pub use usage::UsageBook;

@@ -56,9 +56,15 @@ pub fn admit(
     Ok(account)
 }
 
+/// The job's own account if the user may charge it, else the user's default. A policy that
+/// lists no accounts and no users keeps no associations (as Slurm without
+/// `AccountingStorageEnforce`): any account a job names is taken as it is.
 fn account_for(policy: &Policy, user: &str, spec: &JobSpec) -> Result<String, Refusal> {
+    let keeps_associations = !policy.accounts.is_empty() || !policy.users.is_empty();
     match &spec.account {
-        Some(account) if policy.may_charge(user, account) => Ok(account.clone()),
+        Some(account) if !keeps_associations || policy.may_charge(user, account) => {
+            Ok(account.clone())
+        }
         Some(account) => Err(Refusal(format!(
             "user {user} may not charge account {account}"
         ))),
@@ -116,35 +122,47 @@ fn check_submitted(
     user_limits: &Limits,
 ) -> Result<(), Refusal> {
     let adding = spec.array.as_ref().map_or(1, |a| a.task_ids.len() as u64);
-    let active: Vec<&Job> = state.pending_jobs().chain(state.holding_jobs()).collect();
-    let count = |pred: &dyn Fn(&Job) -> bool| active.iter().filter(|j| pred(j)).count() as u64;
-    let over = |max: Option<u32>, have: u64, whose: String| {
-        match max {
-        Some(max) if have + adding > u64::from(max) => Err(Refusal(format!(
-            "{whose} has {have} jobs pending or running; {adding} more would pass its max_submitted_jobs of {max}"
-        ))),
-        _ => Ok(()),
-    }
+    // Counting walks every active job: only done for a limit that is set.
+    let count = |pred: &dyn Fn(&Job) -> bool| {
+        state
+            .pending_jobs()
+            .chain(state.holding_jobs())
+            .filter(|j| pred(j))
+            .count() as u64
+    };
+    let over = |max: Option<u32>, have: &dyn Fn() -> u64, whose: String| {
+        let Some(max) = max else {
+            return Ok(());
+        };
+        let have = have();
+        if have + adding > u64::from(max) {
+            return Err(Refusal(format!(
+                "{whose} has {have} jobs pending or running; {adding} more would pass its max_submitted_jobs of {max}"
+            )));
+        }
+        Ok(())
     };
     over(
         user_limits.max_submitted_jobs,
-        count(&|j| j.user == user),
+        &|| count(&|j| j.user == user),
         format!("user {user}"),
     )?;
     if let Some(q) = policy.qos.get(qos) {
-        let in_qos = count(&|j| {
-            j.spec.qos.as_deref() == Some(qos)
-                || (j.spec.qos.is_none()
-                    && policy.default_qos_for(&j.user, &j.account) == Some(qos))
-        });
-        over(q.limits.max_submitted_jobs, in_qos, format!("QoS {qos}"))?;
+        let in_qos = || {
+            count(&|j| {
+                j.spec.qos.as_deref() == Some(qos)
+                    || (j.spec.qos.is_none()
+                        && policy.default_qos_for(&j.user, &j.account) == Some(qos))
+            })
+        };
+        over(q.limits.max_submitted_jobs, &in_qos, format!("QoS {qos}"))?;
     }
     for name in policy.account_chain(account) {
         if let Some(a) = policy.accounts.get(name) {
-            let under = count(&|j| policy.account_chain(&j.account).contains(&name));
+            let under = || count(&|j| policy.account_chain(&j.account).contains(&name));
             over(
                 a.limits.max_submitted_jobs,
-                under,
+                &under,
                 format!("account {name}"),
             )?;
         }

@@ -111,7 +111,8 @@ pub fn node_id_from_wire(field: &'static str, raw: u64) -> Result<NodeId, Conver
 }
 
 /// The `Submit` command a request asks for. The account is the request's, else the spec's,
-/// else the user's name.
+/// else the user's name; the scheduler's admission replaces it with the account the policy
+/// resolves before proposing the submit.
 pub fn submit_from_request(request: &v1::SubmitRequest) -> Result<Submit, ConvertError> {
     if request.user.trim().is_empty() {
         return Err(ConvertError::Empty { field: "user" });

@@ -12,6 +12,7 @@ use crate::membership;
 use crate::status_report::cluster_status;
 use crate::writer::Writer;
 use corral_model::{Applied, Command, JobId, JobState, SignalTarget};
+use corral_policies::admission::admit;
 use corral_proto::convert::{job_ids, job_info, node_info, submit_from_request};
 use corral_proto::v1::client_server::Client;
 use corral_proto::v1::*;
@@ -69,8 +70,21 @@ impl Client for ClientService {
         &self,
         request: Request<SubmitRequest>,
     ) -> Result<Response<SubmitReply>, Status> {
-        let submit = submit_from_request(request.get_ref())
+        self.writer.redirect_unless_leader()?;
+        let mut submit = submit_from_request(request.get_ref())
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        // The account the request names wins over the script's.
+        if !request.get_ref().account.is_empty() {
+            submit.spec.account = Some(request.get_ref().account.clone());
+        }
+        submit.account = self
+            .writer
+            .node()
+            .read_state(|cluster| {
+                let policy = self.insights.policy.current(cluster);
+                admit(cluster, &policy, &submit.user, &submit.spec)
+            })
+            .map_err(|refusal| Status::invalid_argument(refusal.0))?;
         match self.writer.write(Command::Submit(submit)).await? {
             Applied::Submitted { jobs, duplicate } => Ok(Response::new(SubmitReply {
                 job_ids: job_ids(&jobs),

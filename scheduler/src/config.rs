@@ -41,6 +41,10 @@ pub struct Config {
     /// long itself, so that it never declares nodes dead for heartbeats its predecessor received.
     /// Default 60000 (Slurm's `SlurmdTimeout` defaults to 300 s; slurm.conf(5)).
     pub node_timeout_ms: u64,
+    /// The leader recomputes fair-share factors from the replicated usage at most this often
+    /// (and whenever the policy changes); 0 = at every pass. Default 300 (Slurm's
+    /// `PriorityCalcPeriod` is 5 minutes; slurm.conf(5)).
+    pub fairshare_recompute_secs: u64,
 }
 
 /// One member of the scheduler cluster.
@@ -68,6 +72,7 @@ impl Default for Config {
             leader_loop_idle_interval_ms: 1_000,
             policy_file: None,
             node_timeout_ms: 60_000,
+            fairshare_recompute_secs: 300,
         }
     }
 }

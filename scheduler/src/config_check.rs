@@ -43,6 +43,7 @@ pub struct CheckedConfig {
     pub leader_loop_idle_interval: Duration,
     pub policy_file: Option<PathBuf>,
     pub node_timeout: Duration,
+    pub fairshare_recompute_secs: u64,
 }
 
 impl Config {
@@ -74,6 +75,7 @@ impl Config {
             leader_loop_idle_interval: Duration::from_millis(self.leader_loop_idle_interval_ms),
             policy_file: self.policy_file.clone(),
             node_timeout: Duration::from_millis(self.node_timeout_ms),
+            fairshare_recompute_secs: self.fairshare_recompute_secs,
         })
     }
 

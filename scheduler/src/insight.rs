@@ -4,7 +4,7 @@
 
 use crate::policy_source::PolicySource;
 use corral_model::{ClusterState, Job, JobId, JobState};
-use corral_policies::fairshare::{fair_tree, FairShareReport, RowKind, ShareTree, UsageSnapshot};
+use corral_policies::fairshare::{replicated_report, FairShareReport, RowKind};
 use corral_policies::priority::{JobFacts, Prioritizer, PriorityBreakdown};
 use corral_policies::schedule::{partition_of, qos_of, PendingReason};
 use corral_policies::Policy;
@@ -57,13 +57,10 @@ impl PolicyView {
     }
 }
 
-/// The Fair Tree report for the state: the policy's accounts plus every user seen on a job.
-/// Usage is not replicated yet, so every association has none and the factors follow shares.
+/// The Fair Tree report for the state: the policy's accounts plus every user seen on a job,
+/// with the replicated usage (finished runs, plus running jobs so far) decayed to `now_secs`.
 pub fn fairshare_report(cluster: &ClusterState, policy: &Policy, now_secs: u64) -> FairShareReport {
-    let mut tree = ShareTree::from_policy(policy);
-    let users: std::collections::BTreeSet<&str> = cluster.jobs().map(|j| j.user.as_str()).collect();
-    tree.add_unlisted_users(policy, users);
-    fair_tree(&tree, &UsageSnapshot::new(now_secs))
+    replicated_report(cluster, policy, now_secs)
 }
 
 pub fn share_rows(report: &FairShareReport) -> Vec<ShareRow> {

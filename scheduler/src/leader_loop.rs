@@ -6,13 +6,13 @@
 //! `Signal` for each `--signal` time-limit warning due, all stamped with its clock.
 
 use crate::clock;
+use crate::fairshare_cache::FairShareCache;
 use crate::insight::{LastPass, PassRecord};
 use crate::liveness::{Liveness, Silent};
 use crate::policy_source::PolicySource;
 use corral_model::{ClusterState, Command, JobId, NodeState, TIME_LIMIT_WARNING_BY};
 use corral_policies::schedule::{schedule, Plan, View};
 use corral_raft::{RaftNode, WriteError};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify};
@@ -26,6 +26,7 @@ pub struct LeaderLoop {
     pub idle_interval: Duration,
     /// Where each pass leaves its pending reasons for `Explain` and `PendingReasons`.
     pub last_pass: LastPass,
+    pub fairshare: FairShareCache,
 }
 
 impl LeaderLoop {
@@ -60,8 +61,8 @@ impl LeaderLoop {
             );
             return;
         }
-        let empty_fairshare = BTreeMap::new();
         let policy = &mut self.policy;
+        let fairshare = &mut self.fairshare;
         let plan = self.node.read_state(|cluster| {
             if !worth_a_pass(cluster) {
                 return None;
@@ -69,7 +70,7 @@ impl LeaderLoop {
             let policy = policy.current(cluster);
             let view = View {
                 cluster,
-                fairshare: &empty_fairshare,
+                fairshare: fairshare.factors(cluster, &policy, now_secs),
             };
             Some(schedule(&view, &policy, now_secs))
         });

@@ -11,7 +11,8 @@
 //! Module map: `config` (the TOML file) and `config_check` (validation), `server` (`Scheduler`:
 //! start and stop), `writer` (leader-only writes, stamped by `clock`), `client_service` with `admin_writes`,
 //! `agent_service`, `status_report`, `raft_service` and `network` (Raft over gRPC, payloads by
-//! `raft_codec`), `leader_loop` with `policy_source` and `liveness` (agents heard from, on the leader), `error`.
+//! `raft_codec`), `leader_loop` with `policy_source`, `fairshare_cache` (factors from the replicated
+//! usage) and `liveness` (agents heard from, on the leader), `error`.
 
 // tonic's service traits answer `Result<_, tonic::Status>` (176 bytes); the helpers that build
 // a status return it too rather than boxing it at every call.
@@ -25,6 +26,7 @@ mod clock;
 pub mod config;
 pub mod config_check;
 pub mod error;
+pub mod fairshare_cache;
 mod insight;
 pub mod leader_loop;
 mod liveness;

@@ -9,6 +9,7 @@ use crate::client_service::ClientService;
 use crate::client_service::Insights;
 use crate::config_check::CheckedConfig;
 use crate::error::SchedulerError;
+use crate::fairshare_cache::FairShareCache;
 use crate::insight::{LastPass, PolicyView};
 use crate::leader_loop::LeaderLoop;
 use crate::liveness::Liveness;
@@ -88,6 +89,7 @@ impl Scheduler {
                 min_interval: config.leader_loop_min_interval,
                 idle_interval: config.leader_loop_idle_interval,
                 last_pass,
+                fairshare: FairShareCache::new(config.fairshare_recompute_secs),
             }
             .run(stopped),
         );

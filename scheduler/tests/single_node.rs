@@ -86,7 +86,10 @@ async fn a_data_dir_alone_makes_a_cluster_that_runs_a_submitted_job() {
     let job = job_from_info(&job).expect("job JSON");
     assert_eq!(job.state, JobState::Running);
     assert_eq!(job.user, "ana");
-    assert_eq!(job.account, "ana", "no account given: the user's name");
+    assert_eq!(
+        job.account, "root",
+        "no account given: the built-in policy's account for unlisted users"
+    );
     let on_node = agent
         .heartbeat(HeartbeatRequest { node_id })
         .await

@@ -6,6 +6,7 @@ use crate::command::Applied;
 use crate::ids::JobId;
 use crate::job::{Ending, ExitStatus, Job, Outcome};
 use crate::state_machine::JobState;
+use std::collections::BTreeMap;
 
 impl ClusterState {
     pub(super) fn apply_cancel(&mut self, id: JobId, by: String) -> Result<Applied, ApplyError> {
@@ -60,6 +61,7 @@ impl ClusterState {
     /// requeues a preempted or node-failed job that allows it. Callers checked `holds_resources`.
     pub(super) fn finish_run(&mut self, id: JobId, state: JobState, status: Option<ExitStatus>) {
         let now = self.now_secs;
+        self.charge_run(id);
         let Some(job) = self.jobs.get_mut(&id) else {
             return;
         };
@@ -85,6 +87,41 @@ impl ClusterState {
         }
         if let Some(allocation) = allocation {
             self.release_resources(id, &allocation);
+        }
+    }
+}
+
+impl ClusterState {
+    /// Charges the GPU-seconds of `id`'s current run, ending now, to its account and user in
+    /// the usage book, per GPU model.
+    fn charge_run(&mut self, id: JobId) {
+        let Some(job) = self.jobs.get(&id) else {
+            return;
+        };
+        let (Some(allocation), Some(start)) = (&job.allocation, job.start_secs) else {
+            return;
+        };
+        let run_secs = self.now_secs.saturating_sub(start);
+        let mut gpus_by_model: BTreeMap<&str, u64> = BTreeMap::new();
+        for part in &allocation.nodes {
+            let Some(node) = self.nodes.get(&part.node) else {
+                continue;
+            };
+            for &index in &part.gpus {
+                let model = node
+                    .gpu_slot(index)
+                    .map_or("", |slot| node.spec.gpus[slot].model.as_str());
+                *gpus_by_model.entry(model).or_insert(0) += 1;
+            }
+        }
+        for (model, gpus) in gpus_by_model {
+            self.usage.charge(
+                &job.account,
+                &job.user,
+                model,
+                gpus.saturating_mul(run_secs),
+                self.now_secs,
+            );
         }
     }
 }

@@ -18,11 +18,13 @@
 
 mod fair_tree;
 mod ledger;
+mod replicated;
 mod report;
 mod tree;
 
 pub use fair_tree::fair_tree;
 pub use ledger::{Charge, UsageLedger, UsageSnapshot};
+pub use replicated::{replicated_report, replicated_usage};
 pub use report::{FairShareReport, FairShareRow, RowKind};
 pub use tree::{ShareTree, ShareTreeError};
 
