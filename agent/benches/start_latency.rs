@@ -77,6 +77,7 @@ fn start_agent(root: &Path, addr: &str) -> anyhow::Result<()> {
             bin_dir: root.join("agent/bin").display().to_string(),
             cluster_name: "bench".into(),
             kill_grace: Duration::from_secs(5),
+            cgroups: None,
         },
         Arc::new(ProcessRuntime::new(PathBuf::from(env!(
             "CARGO_BIN_EXE_corral-agent"

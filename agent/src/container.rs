@@ -217,6 +217,7 @@ mod tests {
             stdout: dir.join("out"),
             stderr: dir.join("out"),
             mem_limit_mib: Some(64),
+            cgroup: None,
             append: false,
             container: None,
         }

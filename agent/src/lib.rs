@@ -3,12 +3,13 @@
 //! each job's batch script through a `runtime` under a `supervisor` that outlives agent restarts,
 //! as a process or, for a job with a container image, in a Docker container (`container`)
 //! (`run_dir` is the on-disk record of every run, `runs` the rules that keep runs in line with
-//! the assignments), and gives each job its environment (`job_env`) and output files
-//! (`output_path`).
+//! the assignments), and gives each job its environment (`job_env`), output files
+//! (`output_path`) and, where the host delegates cgroup v2, memory and CPU limits (`cgroup`).
 
 // gRPC handlers answer with tonic's `Status`, which is large; boxing it everywhere buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod cgroup;
 pub mod container;
 pub mod daemon;
 pub mod gpu;

@@ -4,6 +4,7 @@
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use corral_agent::cgroup::{self, CgroupRoot};
 use corral_agent::daemon::{Daemon, LinkConfig, NodeTemplate};
 use corral_agent::gpu::fake::FakeGpus;
 use corral_agent::gpu::open_probe;
@@ -70,6 +71,11 @@ struct Args {
     /// The cluster's name (SLURM_CLUSTER_NAME)
     #[arg(long, default_value = "corral")]
     cluster_name: String,
+    /// The cgroup v2 directory under which each job run gets its memory and CPU limits, `auto`
+    /// (/sys/fs/cgroup/corral, made if the unified hierarchy is mounted there) or `none` (poll
+    /// resident memory instead, no CPU limit)
+    #[arg(long, default_value = "auto")]
+    cgroup_root: String,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +104,47 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(run_agent(args))
 }
 
+/// The cgroup v2 root for job runs, or `None` with one log line saying why and what instead.
+fn job_cgroups(choice: &str) -> Option<CgroupRoot> {
+    let fallback = "memory limits are enforced by polling resident memory, CPUs are not limited";
+    let path = match choice {
+        "none" => {
+            eprintln!("corral-agent: cgroups: off (--cgroup-root none): {fallback}");
+            return None;
+        }
+        "auto" => {
+            let mount = Path::new(cgroup::DEFAULT_MOUNT);
+            if !mount.join("cgroup.controllers").is_file() {
+                eprintln!(
+                    "corral-agent: cgroups: {} is not a cgroup v2 (unified) hierarchy: {fallback}",
+                    mount.display()
+                );
+                return None;
+            }
+            let path = mount.join("corral");
+            if let Err(e) = std::fs::create_dir_all(&path) {
+                eprintln!("corral-agent: cgroups: {}: {e}: {fallback}", path.display());
+                return None;
+            }
+            path
+        }
+        dir => PathBuf::from(dir),
+    };
+    match CgroupRoot::probe(&path) {
+        Ok(root) => {
+            eprintln!(
+                "corral-agent: cgroups: job runs get memory and CPU limits under {}",
+                path.display()
+            );
+            Some(root)
+        }
+        Err(why) => {
+            eprintln!("corral-agent: cgroups: {why}: {fallback}");
+            None
+        }
+    }
+}
+
 async fn run_agent(args: Args) -> anyhow::Result<()> {
     let name = args.name.clone().unwrap_or_else(host::hostname);
     let fake = match &args.fake_gpus {
@@ -118,6 +165,7 @@ async fn run_agent(args: Args) -> anyhow::Result<()> {
             bin_dir: bin_dir.display().to_string(),
             cluster_name: args.cluster_name.clone(),
             kill_grace: Duration::from_secs(args.kill_grace_secs),
+            cgroups: job_cgroups(&args.cgroup_root),
         },
         Arc::new(ProcessRuntime::new(exe)),
     )

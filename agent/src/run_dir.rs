@@ -4,6 +4,7 @@
 //! how it ended (`exit.json`, written by the supervisor), the last signal request delivered
 //! (`signals_delivered`) and whether the scheduler has acknowledged that end (`reported`).
 
+use crate::cgroup::RunCgroup;
 use crate::placement::RunKey;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,6 +27,10 @@ pub struct LaunchFile {
     /// Run it in a container of this image instead of as a host process.
     #[serde(default)]
     pub container: Option<ContainerLaunch>,
+    /// The cgroup v2 that limits its memory and CPUs, where the host delegates one; without it
+    /// the supervisor polls the run's resident memory against `mem_limit_mib`.
+    #[serde(default)]
+    pub cgroup: Option<RunCgroup>,
 }
 
 /// A launch that runs in a container (`--container-image`): the supervisor has the local Docker

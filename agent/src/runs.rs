@@ -7,6 +7,7 @@
 //! requeued job's next run is. A job with a container image gets a container launch (its image,
 //! GPUs and mounts); the one runtime runs either kind.
 
+use crate::cgroup::CgroupRoot;
 use crate::job_env::{batch_env, AgentSide};
 use crate::outcome::{exit_status, lost_status};
 use crate::output_path::output_files;
@@ -25,6 +26,8 @@ pub struct RunsConfig {
     pub cluster_name: String,
     /// Time between the ending signal and SIGKILL (Slurm's `KillWait`).
     pub kill_grace: Duration,
+    /// Where process runs get their cgroup v2 (memory and CPU limits), if the host allows it.
+    pub cgroups: Option<CgroupRoot>,
 }
 
 struct LocalRun {
@@ -256,6 +259,17 @@ impl LocalRuns {
             mem_limit_mib: (mem_mib > 0).then_some(mem_mib),
             // A requeued job's next run adds to its output rather than wiping the first's.
             append: job.requeue_count > 0,
+            cgroup: match (&container, &self.config.cgroups) {
+                (None, Some(cgroups)) => {
+                    let key = placement.run_key();
+                    Some(cgroups.for_run(
+                        &format!("{}.{}", key.job, key.run),
+                        placement.this_node().cpus,
+                    ))
+                }
+                // A container gets its limits from Docker.
+                _ => None,
+            },
             container,
         })
     }

@@ -1,11 +1,14 @@
 //! The supervisor: `corral-agent supervise RUN_DIR`, one per job run (or task), started by the
 //! process runtime in its own session so that it outlives an agent restart. It starts the job's
-//! command in a new process group with the job's files and environment, enforces the memory
-//! limit by watching the group's resident memory (the way Slurm's `OverMemoryKill` does where no
-//! cgroup v2 is delegated), kills whatever is left of the group when the main process ends, and
+//! command in a new process group with the job's files and environment, in the run's cgroup v2
+//! where the agent has one (`cgroup`: the kernel enforces memory and CPUs, and reports OOM
+//! kills) or else enforcing the memory limit by watching the group's resident memory (the way
+//! Slurm's `OverMemoryKill` does where no cgroup v2 is delegated), kills whatever is left of the
+//! group (and cgroup) when the main process ends, and
 //! writes how it ended to `exit.json` — which is how the agent learns it, now or after a restart.
 //! A launch with a container runs in Docker instead (`container`).
 
+use crate::cgroup::RunCgroup;
 use crate::process_group::{group_rss_mib, signal_group};
 use crate::run_dir::{ExitRecord, LaunchFile, RunDir};
 use std::fs::{File, OpenOptions};
@@ -46,13 +49,30 @@ fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
     if let Some(container) = &launch.container {
         return crate::container::run_container(launch, container);
     }
-    let mut child = match spawn(launch) {
+    let cgroup =
+        launch
+            .cgroup
+            .as_ref()
+            .filter(|cgroup| match cgroup.create(launch.mem_limit_mib) {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!(
+                        "corral-agent supervise: cgroup {}: {e}; polling resident memory instead",
+                        cgroup.dir.display()
+                    );
+                    false
+                }
+            });
+    let mut child = match spawn(launch, cgroup) {
         Ok(child) => child,
         Err(reason) => {
             append_to(
                 &launch.stderr,
                 &format!("corral: cannot start the job: {reason}\n"),
             );
+            if let Some(cgroup) = cgroup {
+                cgroup.kill_and_remove();
+            }
             return ExitRecord {
                 launch_error: Some(reason),
                 ..ExitRecord::default()
@@ -61,6 +81,8 @@ fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
     };
     let pgid = child.id() as i32;
     let _ = run.write_pgid(pgid);
+    // The kernel enforces the limit in a cgroup; otherwise it is polled.
+    let polled_limit = launch.mem_limit_mib.filter(|_| cgroup.is_none());
     let mut oom = false;
     let mut polls = 0u32;
     let status = loop {
@@ -70,7 +92,7 @@ fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
             Err(_) => break None,
         }
         polls += 1;
-        if let Some(limit) = launch.mem_limit_mib {
+        if let Some(limit) = polled_limit {
             if !oom && polls.is_multiple_of(MEMORY_EVERY_POLLS) && group_rss_mib(pgid) > limit {
                 oom = true;
                 append_to(
@@ -84,6 +106,17 @@ fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
     };
     // Nothing of the job outlives its main process.
     signal_group(pgid, libc::SIGKILL);
+    if let Some(cgroup) = cgroup {
+        if cgroup.oom_killed() {
+            oom = true;
+            let limit = launch.mem_limit_mib.unwrap_or(0);
+            append_to(
+                &launch.stderr,
+                &format!("corral: job killed: its processes used more than its {limit} MiB of memory (cgroup OOM kill)\n"),
+            );
+        }
+        cgroup.kill_and_remove();
+    }
     ExitRecord {
         exit_code: status.and_then(|s| s.code()),
         signal: status.and_then(|s| s.signal()),
@@ -92,7 +125,7 @@ fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
     }
 }
 
-fn spawn(launch: &LaunchFile) -> Result<Child, String> {
+fn spawn(launch: &LaunchFile, cgroup: Option<&RunCgroup>) -> Result<Child, String> {
     let (program, args) = launch
         .argv
         .split_first()
@@ -109,7 +142,8 @@ fn spawn(launch: &LaunchFile) -> Result<Child, String> {
     } else {
         open_output(&launch.stderr, launch.append)?
     };
-    Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .current_dir(&launch.cwd)
         .env_clear()
@@ -117,9 +151,43 @@ fn spawn(launch: &LaunchFile) -> Result<Child, String> {
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr)
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("{program}: {e}"))
+        .process_group(0);
+    if let Some(cgroup) = cgroup {
+        join_cgroup_before_exec(&mut command, &cgroup.procs_file())?;
+    }
+    command.spawn().map_err(|e| format!("{program}: {e}"))
+}
+
+/// Makes the child write `0` to the cgroup's `cgroup.procs` (moving itself in) between fork and
+/// exec, so that everything the job runs is limited from its first instruction.
+fn join_cgroup_before_exec(command: &mut Command, procs_file: &Path) -> Result<(), String> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(procs_file.as_os_str().as_bytes())
+        .map_err(|_| format!("{}: a path with a NUL byte", procs_file.display()))?;
+    // SAFETY: the closure runs in the forked child before exec and only calls open(2), write(2)
+    // and close(2), which are async-signal-safe; it allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            // O_CREAT changes nothing on cgroupfs, where the file always exists.
+            let fd = libc::open(
+                path.as_ptr(),
+                libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC,
+                0o644,
+            );
+            if fd < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let written = libc::write(fd, b"0".as_ptr().cast(), 1);
+            let error = std::io::Error::last_os_error();
+            libc::close(fd);
+            if written == 1 {
+                Ok(())
+            } else {
+                Err(error)
+            }
+        });
+    }
+    Ok(())
 }
 
 /// Opens an output file for appending (truncated first unless `append`): the batch script and

@@ -7,6 +7,7 @@
 mod common;
 
 use common::{eventually, gpu_job, AgentSetup, TestCluster};
+use corral_agent::cgroup::CgroupRoot;
 use corral_agent::gpu::fake::FakeGpus;
 use corral_model::spec::MemRequest;
 use corral_model::{GpuHealth, NodeState, Outcome};
@@ -138,6 +139,42 @@ async fn a_job_over_its_memory_ends_out_of_memory() {
     assert!(cluster
         .read(&format!("slurm-{id}.out"))
         .contains("more than its 32 MiB"));
+}
+
+/// Where the agent has a cgroup v2 root, a run gets its own cgroup with its memory and CPUs, and
+/// its process joins it before it executes. The root here is a plain directory laid out like
+/// cgroupfs (this machine delegates no cgroup v2 controllers), so the limits are written but
+/// not enforced; the kernel's side is `cgroup.rs`'s file protocol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_gets_a_cgroup_with_its_memory_and_cpus_where_the_host_has_one() {
+    let mut cluster = TestCluster::start("cgroup").await;
+    let root = cluster.dir.path().join("fake-cgroup");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("cgroup.controllers"),
+        "cpuset cpu io memory pids\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("cgroup.subtree_control"), "").unwrap();
+    let mut setup = AgentSetup::new("gpu-1", "1xL4-24GB");
+    setup.cgroups = Some(CgroupRoot::probe(&root).expect("a usable fake root"));
+    cluster.start_agent(setup);
+    let mut spec = gpu_job("limited", 1, 60);
+    spec.mem = Some(MemRequest::Node(300));
+    spec.cpus_per_task = Some(2);
+    let id = cluster.submit(spec, "#!/bin/sh\necho inside\n").await;
+    let job = cluster.wait_for_state(id, "COMPLETED").await;
+    assert_eq!(job.exit.expect("exit").exit_code, Some(0));
+    let run = root.join(format!("{id}.0"));
+    let read = |name: &str| std::fs::read_to_string(run.join(name)).unwrap_or_default();
+    assert_eq!(read("memory.max"), (300u64 << 20).to_string());
+    assert_eq!(read("cpu.max"), "200000 100000");
+    assert_eq!(
+        read("cgroup.procs"),
+        "0",
+        "the job's process moved itself in"
+    );
+    assert_eq!(read("cgroup.kill"), "1", "whatever was left was killed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

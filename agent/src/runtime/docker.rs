@@ -280,6 +280,7 @@ mod tests {
             stdout: "/work/out".into(),
             stderr: "/work/out".into(),
             mem_limit_mib: Some(2),
+            cgroup: None,
             append: false,
             container: Some(container.clone()),
         };

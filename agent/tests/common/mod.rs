@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use corral_agent::cgroup::CgroupRoot;
 use corral_agent::daemon::{Daemon, LinkConfig, NodeTemplate};
 use corral_agent::gpu::fake::FakeGpus;
 use corral_agent::gpu::GpuProbe;
@@ -92,6 +93,8 @@ pub struct AgentSetup {
     pub name: String,
     pub gpus: FakeGpus,
     pub kill_grace: Duration,
+    /// cgroup v2 limits for its runs (a fake cgroup directory in tests).
+    pub cgroups: Option<CgroupRoot>,
 }
 
 impl AgentSetup {
@@ -100,6 +103,7 @@ impl AgentSetup {
             name: name.to_string(),
             gpus: FakeGpus::from_spec(spec, name).expect("fake spec"),
             kill_grace: Duration::from_secs(1),
+            cgroups: None,
         }
     }
 }
@@ -163,6 +167,7 @@ impl TestCluster {
                 bin_dir: bin.display().to_string(),
                 cluster_name: "test".into(),
                 kill_grace: setup.kill_grace,
+                cgroups: setup.cgroups.clone(),
             },
             Arc::new(ProcessRuntime::new(PathBuf::from(env!(
                 "CARGO_BIN_EXE_corral-agent"
