@@ -2,7 +2,8 @@
 //! snapshots every 10,000 entries as by default), 256 clients submitting 1,000,000 one-GPU jobs
 //! (no agent registered, so all stay PENDING and are known to the state). Prints the process's
 //! resident memory (VmRSS, and the peak VmHWM) every 100,000 jobs. The clients live in the same
-//! process and hold almost nothing.
+//! process and hold almost nothing. `cargo bench -p corral-scheduler --bench memory -- 300000`
+//! stops at that many jobs instead.
 
 use corral_model::spec::{GpuCount, NodeRange};
 use corral_model::JobSpec;
@@ -41,8 +42,12 @@ async fn run() -> anyhow::Result<()> {
         channels.push(Channel::from_shared(addr.clone())?.connect().await?);
     }
     println!("memory: before any job: {}", rss());
+    let jobs = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse::<usize>().ok())
+        .unwrap_or(JOBS);
     let start = Instant::now();
-    for chunk in 0..JOBS / REPORT_EVERY {
+    for chunk in 0..jobs / REPORT_EVERY {
         let mut tasks = Vec::new();
         for client in 0..CLIENTS {
             let channel = channels[client % channels.len()].clone();
