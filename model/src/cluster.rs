@@ -16,7 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct ClusterState {
     pub(crate) nodes: BTreeMap<NodeId, Node>,
     pub(crate) node_by_name: BTreeMap<String, NodeId>,
-    pub(crate) jobs: BTreeMap<JobId, Job>,
+    /// Boxed: a `Job` is over 1 KiB, and a B-tree leaf holds 11 entries inline, about half full
+    /// when ids arrive in order; boxing keeps the tree small and the jobs packed (serde writes a
+    /// `Box<Job>` exactly as a `Job`, so the stored form is the same).
+    pub(crate) jobs: BTreeMap<JobId, Box<Job>>,
     /// PENDING jobs, and RUNNING or COMPLETING ones (`holding`): what a scheduling pass looks
     /// at, without walking every job the cluster has ever run. Kept by `apply` (invariant
     /// `active_index.rs`).
@@ -45,7 +48,7 @@ pub struct ClusterState {
 struct StoredClusterState {
     nodes: BTreeMap<NodeId, Node>,
     node_by_name: BTreeMap<String, NodeId>,
-    jobs: BTreeMap<JobId, Job>,
+    jobs: BTreeMap<JobId, Box<Job>>,
     next_job_id: u64,
     submit_requests: BTreeMap<(String, String), Vec<JobId>>,
     now_secs: u64,
@@ -130,11 +133,11 @@ impl ClusterState {
     }
 
     pub fn jobs(&self) -> impl Iterator<Item = &Job> + '_ {
-        self.jobs.values()
+        self.jobs.values().map(|job| &**job)
     }
 
     pub fn job(&self, id: JobId) -> Option<&Job> {
-        self.jobs.get(&id)
+        self.jobs.get(&id).map(|job| &**job)
     }
 
     /// Jobs in `state`. For PENDING, RUNNING and COMPLETING this walks only the indexed jobs.
@@ -144,25 +147,35 @@ impl ClusterState {
             JobState::Running | JobState::Completing => {
                 Box::new(self.holding_jobs().filter(move |j| j.state == state))
             }
-            _ => Box::new(self.jobs.values().filter(move |j| j.state == state)),
+            _ => Box::new(
+                self.jobs
+                    .values()
+                    .map(|job| &**job)
+                    .filter(move |j| j.state == state),
+            ),
         }
     }
 
     /// PENDING jobs, by id.
     pub fn pending_jobs(&self) -> impl Iterator<Item = &Job> + '_ {
-        self.pending.iter().filter_map(|id| self.jobs.get(id))
+        self.pending
+            .iter()
+            .filter_map(|id| self.jobs.get(id).map(|job| &**job))
     }
 
     /// RUNNING and COMPLETING jobs (those holding an allocation), by id.
     pub fn holding_jobs(&self) -> impl Iterator<Item = &Job> + '_ {
-        self.holding.iter().filter_map(|id| self.jobs.get(id))
+        self.holding
+            .iter()
+            .filter_map(|id| self.jobs.get(id).map(|job| &**job))
     }
 
     /// Jobs PENDING, RUNNING or COMPLETING, by id.
     pub fn active_jobs(&self) -> impl Iterator<Item = &Job> + '_ {
         let mut ids: Vec<JobId> = self.pending.iter().chain(&self.holding).copied().collect();
         ids.sort_unstable();
-        ids.into_iter().filter_map(|id| self.jobs.get(&id))
+        ids.into_iter()
+            .filter_map(|id| self.jobs.get(&id).map(|job| &**job))
     }
 
     pub fn next_job_id(&self) -> JobId {

@@ -51,7 +51,7 @@ impl<E: StorageEngine> StorageEngine for Closing<E> {
         self.engine.get_meta(key)
     }
 
-    fn put_meta(&self, key: MetaKey, value: Vec<u8>, durable: bool) -> Result<(), EngineError> {
+    fn put_meta(&self, key: MetaKey, value: &[u8], durable: bool) -> Result<(), EngineError> {
         self.engine.put_meta(key, value, durable)
     }
 }

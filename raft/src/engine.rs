@@ -70,5 +70,5 @@ pub trait StorageEngine: Send + Sync + 'static {
     fn get_meta(&self, key: MetaKey) -> Result<Option<Vec<u8>>, EngineError>;
 
     /// Writes a named record; durable on return when `durable` is true.
-    fn put_meta(&self, key: MetaKey, value: Vec<u8>, durable: bool) -> Result<(), EngineError>;
+    fn put_meta(&self, key: MetaKey, value: &[u8], durable: bool) -> Result<(), EngineError>;
 }

@@ -46,7 +46,7 @@ impl<E: StorageEngine> LogStore<E> {
     ) -> Result<(), StorageError> {
         let bytes = encode_log_id(log_id).map_err(|e| write_logs(&e))?;
         self.engine
-            .put_meta(key, bytes, durable)
+            .put_meta(key, &bytes, durable)
             .map_err(|e| write_logs(&e))
     }
 }
@@ -113,7 +113,7 @@ impl<E: StorageEngine> RaftLogStorage<TypeConfig> for LogStore<E> {
         let bytes = encode_vote(vote).map_err(|e| write(&e))?;
         // Durable on return: a node must never forget a vote it has cast.
         self.engine
-            .put_meta(MetaKey::Vote, bytes, true)
+            .put_meta(MetaKey::Vote, &bytes, true)
             .map_err(|e| write(&e))
     }
 

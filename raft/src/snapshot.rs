@@ -28,7 +28,7 @@ pub fn persist_snapshot<E: StorageEngine>(
     engine: &E,
     slot: &SnapshotSlot,
     last_log_id: Option<LogId>,
-    bytes: Vec<u8>,
+    bytes: &[u8],
 ) -> Result<(), StorageError> {
     let mut held = slot.0.lock().unwrap_or_else(PoisonError::into_inner);
     if last_log_id < *held {
@@ -81,12 +81,7 @@ impl<E: StorageEngine> RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder<E> {
             let bytes = encode_snapshot(&meta, &applied.cluster).map_err(|e| write_snapshot(&e))?;
             (meta, bytes)
         };
-        persist_snapshot(
-            self.engine.as_ref(),
-            &self.slot,
-            meta.last_log_id,
-            bytes.clone(),
-        )?;
+        persist_snapshot(self.engine.as_ref(), &self.slot, meta.last_log_id, &bytes)?;
         Ok(Snapshot {
             meta,
             snapshot: Box::new(Cursor::new(bytes)),

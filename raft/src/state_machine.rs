@@ -137,7 +137,7 @@ impl<E: StorageEngine> RaftStateMachine<TypeConfig> for StateMachineStore<E> {
             encode_snapshot(meta, &contents.state).map_err(|e| write_snapshot(&e))?
         };
         // Durable before the state is replaced: openraft purges the log once this returns.
-        persist_snapshot(self.engine.as_ref(), &self.slot, meta.last_log_id, bytes)?;
+        persist_snapshot(self.engine.as_ref(), &self.slot, meta.last_log_id, &bytes)?;
         let mut applied = self.state.write();
         applied.cluster = contents.state;
         applied.last_applied = meta.last_log_id;

@@ -70,7 +70,7 @@ impl ClusterState {
                 requeue_count: 0,
                 signals: Vec::new(),
             };
-            self.jobs.insert(id, job);
+            self.jobs.insert(id, Box::new(job));
             self.pending.insert(id);
             ids.push(id);
         }
