@@ -91,6 +91,19 @@ fn a_researcher_submits_watches_cancels_and_reads_exit_codes() {
             .clone();
         (job["state"] == "RUNNING").then_some(job)
     });
+    // Nobody else may cancel ada's job (she runs this cluster, so she is its admin, bob is not).
+    let bobs_try = cluster.corral_as("bob", &["cancel", &sleeper.to_string()]);
+    assert_eq!(bobs_try.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bobs_try.stderr).contains(&format!(
+            "user bob may not cancel job {sleeper} of user ada: only its owner or an admin may"
+        )),
+        "{}",
+        String::from_utf8_lossy(&bobs_try.stderr)
+    );
+    let bobs_drain = cluster.corral_as("bob", &["drain", "node-1", "--reason", "mine"]);
+    assert_eq!(bobs_drain.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bobs_drain.stderr).contains("admins only"));
     let cancelled = cluster.ok(&["cancel", &sleeper.to_string()]);
     assert_eq!(cancelled.trim(), format!("Cancelled job {sleeper}"));
     let ended = cluster.wait_in_history(sleeper);

@@ -9,6 +9,7 @@ use crate::insight::{
     Pricer,
 };
 use crate::membership;
+use crate::permission;
 use crate::status_report::cluster_status;
 use crate::writer::Writer;
 use corral_model::{Applied, Command, JobId, JobState, SignalTarget};
@@ -22,6 +23,8 @@ use tonic::{Request, Response, Status};
 pub struct ClientService {
     writer: Writer,
     insights: Insights,
+    /// The OS user this scheduler runs as: an admin (`permission`).
+    service_user: String,
 }
 
 /// What the "why" reads need beside the state: the last pass's record and the policy in force.
@@ -34,7 +37,34 @@ pub struct Insights {
 
 impl ClientService {
     pub fn new(writer: Writer, insights: Insights) -> ClientService {
-        ClientService { writer, insights }
+        ClientService {
+            writer,
+            insights,
+            service_user: permission::service_user(),
+        }
+    }
+
+    /// `Ok` when `user` is an admin (`permission`); checked on the leader, which alone writes.
+    fn permit_admin(&self, user: &str, action: &str) -> Result<(), Status> {
+        self.writer.redirect_unless_leader()?;
+        let policy = self
+            .writer
+            .node()
+            .read_state(|cluster| self.insights.policy.current(cluster));
+        permission::require_admin(&policy, &self.service_user, user, action)
+    }
+
+    /// `Ok` when `user` owns job `id` or is an admin; a job that does not exist is left for
+    /// `apply` to refuse.
+    fn permit_owner(&self, user: &str, id: JobId, action: &str) -> Result<(), Status> {
+        self.writer.redirect_unless_leader()?;
+        self.writer.node().read_state(|cluster| {
+            let Some(job) = cluster.job(id) else {
+                return Ok(());
+            };
+            let policy = self.insights.policy.current(cluster);
+            permission::require_owner_or_admin(&policy, &self.service_user, user, job, action)
+        })
     }
 
     /// `PendingReasons` and `Explain` read the leader's record: other nodes redirect.
@@ -99,6 +129,12 @@ impl Client for ClientService {
         request: Request<CancelRequest>,
     ) -> Result<Response<CancelReply>, Status> {
         let request = request.into_inner();
+        let action = if request.signal == 0 {
+            "cancel"
+        } else {
+            "signal"
+        };
+        self.permit_owner(&request.user, JobId(request.job_id), action)?;
         let command = match request.signal {
             0 => Command::Cancel {
                 job: JobId(request.job_id),
@@ -168,6 +204,7 @@ impl Client for ClientService {
 
     async fn drain(&self, request: Request<DrainRequest>) -> Result<Response<DrainReply>, Status> {
         let r = request.get_ref();
+        self.permit_admin(&r.user, "drain nodes")?;
         let changed = admin_writes::drain(&self.writer, &r.user, &r.node, &r.reason).await?;
         Ok(Response::new(DrainReply { changed }))
     }
@@ -177,6 +214,7 @@ impl Client for ClientService {
         request: Request<ResumeRequest>,
     ) -> Result<Response<ResumeReply>, Status> {
         let r = request.get_ref();
+        self.permit_admin(&r.user, "resume nodes")?;
         let changed = admin_writes::resume(&self.writer, &r.user, &r.node).await?;
         Ok(Response::new(ResumeReply { changed }))
     }
@@ -186,6 +224,7 @@ impl Client for ClientService {
         request: Request<PolicyApplyRequest>,
     ) -> Result<Response<PolicyApplyReply>, Status> {
         let r = request.get_ref();
+        self.permit_admin(&r.user, "apply a policy")?;
         let version = admin_writes::policy_apply(&self.writer, &r.user, &r.text).await?;
         Ok(Response::new(PolicyApplyReply { version }))
     }
@@ -274,6 +313,7 @@ impl Client for ClientService {
         request: Request<AddMemberRequest>,
     ) -> Result<Response<AddMemberReply>, Status> {
         let r = request.get_ref();
+        self.permit_admin(&r.user, "add scheduler nodes")?;
         let members = membership::add_member(&self.writer, &r.user, r.id, &r.addr).await?;
         Ok(Response::new(AddMemberReply { members }))
     }
@@ -283,6 +323,7 @@ impl Client for ClientService {
         request: Request<RemoveMemberRequest>,
     ) -> Result<Response<RemoveMemberReply>, Status> {
         let r = request.get_ref();
+        self.permit_admin(&r.user, "remove scheduler nodes")?;
         let members = membership::remove_member(&self.writer, &r.user, r.id).await?;
         Ok(Response::new(RemoveMemberReply { members }))
     }

@@ -32,6 +32,7 @@ pub mod leader_loop;
 mod liveness;
 mod membership;
 pub mod network;
+mod permission;
 mod policy_source;
 mod proposer;
 mod raft_codec;

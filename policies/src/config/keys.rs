@@ -52,7 +52,13 @@ pub const QOS_OWN: &[&str] = &[
     "min_runtime",
 ];
 pub const ACCOUNT_OWN: &[&str] = &["parent", "shares", "default_qos", "allowed_qos"];
-pub const USER_OWN: &[&str] = &["account", "additional_accounts", "shares", "default_qos"];
+pub const USER_OWN: &[&str] = &[
+    "account",
+    "additional_accounts",
+    "shares",
+    "default_qos",
+    "admin",
+];
 pub const USER_DEFAULTS_OWN: &[&str] = &["account", "allow_unlisted", "shares"];
 
 /// A table's own keys followed by the limit keys.

@@ -84,6 +84,7 @@ fn load_user(ctx: &mut Context<'_>, name: &str, t: &TableReader<'_>, fallback: &
         shares: t.count(ctx, "shares", 0).unwrap_or(1),
         default_qos: t.reference(ctx, "default_qos", RefKind::Qos),
         limits: load_limits(ctx, t),
+        admin: t.boolean(ctx, "admin").unwrap_or(false),
     }
 }
 

@@ -42,6 +42,12 @@ impl Policy {
         }
     }
 
+    /// Whether the policy makes `user` an admin (`admin = true`); the scheduler adds root and
+    /// its own OS user.
+    pub fn is_admin(&self, user: &str) -> bool {
+        self.users.get(user).is_some_and(|u| u.admin)
+    }
+
     /// Whether `user` may charge jobs to `account`.
     pub fn may_charge(&self, user: &str, account: &str) -> bool {
         match self.users.get(user) {

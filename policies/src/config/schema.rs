@@ -193,6 +193,8 @@ pub struct User {
     pub default_qos: Option<String>,
     /// The user's own limits; unset fields fall back to `user_defaults`.
     pub limits: Limits,
+    /// May act on every job and on the cluster (drain, resume, policy apply, membership).
+    pub admin: bool,
 }
 
 /// `[user_defaults]`: what a user gets when the file says nothing about them.
