@@ -2,6 +2,7 @@
 //! admin policy (`SetPolicy`, validated here on the leader first, refused whole with every error).
 //! All are leader-only; elsewhere the caller is told where the leader is.
 
+use crate::event_log::event;
 use crate::writer::Writer;
 use corral_model::{Applied, Command, NodeId, NodeState};
 use corral_policies::config::parse_policy;
@@ -26,7 +27,14 @@ pub async fn drain(
     }
     let node = node_not_down(writer, node_name, "drain")?;
     let state = NodeState::Drain(reason.to_string());
-    set_node_state(writer, node, state).await
+    let changed = set_node_state(writer, node, state).await?;
+    if changed {
+        event(
+            writer.node().id(),
+            format!("node {node_name} drained by {user}: {reason}"),
+        );
+    }
+    Ok(changed)
 }
 
 /// Brings the drained node named `node_name` back UP; `false` when it already was.
@@ -34,7 +42,14 @@ pub async fn resume(writer: &Writer, user: &str, node_name: &str) -> Result<bool
     writer.redirect_unless_leader()?;
     require_user(user)?;
     let node = node_not_down(writer, node_name, "resume")?;
-    set_node_state(writer, node, NodeState::Up).await
+    let changed = set_node_state(writer, node, NodeState::Up).await?;
+    if changed {
+        event(
+            writer.node().id(),
+            format!("node {node_name} resumed by {user}"),
+        );
+    }
+    Ok(changed)
 }
 
 /// Validates `text` as a policy and makes it the cluster's; answers the policy version now in
@@ -49,7 +64,12 @@ pub async fn policy_apply(writer: &Writer, user: &str, text: &str) -> Result<u64
         source: text.to_string(),
     };
     writer.write(command).await?;
-    Ok(writer.node().read_state(|cluster| cluster.policy_version()))
+    let version = writer.node().read_state(|cluster| cluster.policy_version());
+    event(
+        writer.node().id(),
+        format!("policy version {version} applied by {user}"),
+    );
+    Ok(version)
 }
 
 pub(crate) fn require_user(user: &str) -> Result<(), Status> {

@@ -4,6 +4,7 @@
 //! and heartbeat in `Liveness` so that the leader loop can mark silent nodes DOWN.
 
 use crate::assignments::{stream_assignments, AssignmentStream};
+use crate::event_log::event;
 use crate::liveness::Liveness;
 use crate::writer::Writer;
 use corral_model::{Applied, Command, GpuHealth, JobId, NodeId};
@@ -55,9 +56,19 @@ impl Agent for AgentService {
     ) -> Result<Response<RegisterReply>, Status> {
         let spec = node_spec_from_register(request.get_ref())
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let described = format!(
+            "{} ({} GPUs, {} CPUs)",
+            spec.name,
+            spec.gpus.len(),
+            spec.cpus
+        );
         match self.writer.write(Command::RegisterNode(spec)).await? {
             Applied::NodeRegistered { node } => {
                 self.liveness.heard_from(node, Instant::now());
+                event(
+                    self.writer.node().id(),
+                    format!("node {} registered: {described}", node.0),
+                );
                 Ok(Response::new(RegisterReply {
                     node_id: u64::from(node.0),
                 }))

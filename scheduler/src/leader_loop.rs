@@ -6,6 +6,7 @@
 //! `Signal` for each `--signal` time-limit warning due, all stamped with its clock.
 
 use crate::clock;
+use crate::event_log::event;
 use crate::fairshare_cache::FairShareCache;
 use crate::insight::{LastPass, PassRecord};
 use crate::liveness::{Liveness, Silent};
@@ -32,6 +33,7 @@ pub struct LeaderLoop {
 impl LeaderLoop {
     /// Runs until `stop` turns true (or its sender is dropped).
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let mut leading = false;
         loop {
             tokio::select! {
                 _ = self.wake.notified() => {}
@@ -41,7 +43,18 @@ impl LeaderLoop {
             if *stop.borrow() {
                 return;
             }
-            if self.node.current_leader() == Some(self.node.id()) {
+            let leads = self.node.current_leader() == Some(self.node.id());
+            if leads != leading {
+                leading = leads;
+                let term = self.node.metrics().borrow().current_term;
+                let text = if leads {
+                    format!("leading (term {term}); the leader loop runs here")
+                } else {
+                    format!("no longer leading (term {term})")
+                };
+                event(self.node.id(), text);
+            }
+            if leads {
                 self.pass().await;
             }
             tokio::select! {
@@ -78,6 +91,9 @@ impl LeaderLoop {
             return;
         };
         let commands = commands_of(&plan);
+        if !plan.is_empty() {
+            event(self.node.id(), pass_summary(&plan));
+        }
         self.last_pass.set(PassRecord {
             at_secs: now_secs,
             pending: plan.pending,
@@ -112,7 +128,11 @@ impl LeaderLoop {
                 .collect()
         });
         for silent in self.liveness.silent(watched, now) {
-            self.node.client_write(node_lost(&silent), now_secs).await?;
+            let command = node_lost(&silent);
+            if let Command::NodeLost { node, reason } = &command {
+                event(self.node.id(), format!("node {} lost: {reason}", node.0));
+            }
+            self.node.client_write(command, now_secs).await?;
         }
         Ok(())
     }
@@ -124,6 +144,21 @@ pub fn node_lost(silent: &Silent) -> Command {
         node: silent.node,
         reason: format!("no heartbeat for {:.1} s", silent.silent_for.as_secs_f64()),
     }
+}
+
+/// One line for a pass that changes something: `pass: started 3, preempted 1, ...`.
+fn pass_summary(plan: &Plan) -> String {
+    let mut parts = vec![format!("started {}", plan.starts.len())];
+    for (count, what) in [
+        (plan.preemptions.len(), "preempted"),
+        (plan.timed_out.len(), "past their time limit"),
+        (plan.warnings.len(), "warned of their time limit"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{what} {count}"));
+        }
+    }
+    format!("pass: {}; {} pending", parts.join(", "), plan.pending.len())
 }
 
 /// Whether a pass could change anything: a pending job and a node up to take it, or a running

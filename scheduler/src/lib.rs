@@ -26,6 +26,7 @@ mod clock;
 pub mod config;
 pub mod config_check;
 pub mod error;
+mod event_log;
 pub mod fairshare_cache;
 mod insight;
 pub mod leader_loop;
