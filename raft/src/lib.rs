@@ -38,6 +38,7 @@ mod closing;
 pub mod config;
 pub mod encoding;
 pub mod engine;
+mod entry_cache;
 pub mod error;
 pub mod log_store;
 pub mod node;

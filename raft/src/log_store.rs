@@ -1,11 +1,13 @@
 //! `LogStore`: openraft's durable log over a `StorageEngine`. An append is fsync'd before openraft
 //! is told it is flushed, a vote is fsync'd before it is returned, and purge records the purged id
-//! durably before it deletes entries.
+//! durably before it deletes entries. Entries just appended are also kept decoded in an
+//! `EntryCache` for the reads that follow at once (apply, replication).
 
 use crate::encoding::{
     decode_entry, decode_log_id, decode_vote, encode_entry, encode_log_id, encode_vote,
 };
 use crate::engine::{MetaKey, StorageEngine};
+use crate::entry_cache::EntryCache;
 use crate::storage_error::{read_logs, storage_error, write_logs};
 use crate::types::{LogEntry, LogId, StorageError, TypeConfig, Vote};
 use openraft::storage::{LogFlushed, RaftLogStorage};
@@ -16,19 +18,25 @@ use std::sync::Arc;
 
 pub struct LogStore<E: StorageEngine> {
     engine: Arc<E>,
+    /// Shared with every reader cloned from this store.
+    recent: Arc<EntryCache>,
 }
 
 impl<E: StorageEngine> Clone for LogStore<E> {
     fn clone(&self) -> Self {
         LogStore {
             engine: Arc::clone(&self.engine),
+            recent: Arc::clone(&self.recent),
         }
     }
 }
 
 impl<E: StorageEngine> LogStore<E> {
     pub fn new(engine: Arc<E>) -> LogStore<E> {
-        LogStore { engine }
+        LogStore {
+            engine,
+            recent: Arc::new(EntryCache::default()),
+        }
     }
 
     fn read_log_id(&self, key: MetaKey) -> Result<Option<LogId>, StorageError> {
@@ -72,6 +80,9 @@ impl<E: StorageEngine> RaftLogReader<TypeConfig> for LogStore<E> {
         range: RB,
     ) -> Result<Vec<LogEntry>, StorageError> {
         let (start, end) = index_bounds(&range);
+        if let Some(entries) = self.recent.get(start, end) {
+            return Ok(entries);
+        }
         let records = self
             .engine
             .read_log(start, end)
@@ -151,20 +162,25 @@ impl<E: StorageEngine> RaftLogStorage<TypeConfig> for LogStore<E> {
         I: IntoIterator<Item = LogEntry> + OptionalSend,
         I::IntoIter: OptionalSend,
     {
+        let entries: Vec<LogEntry> = entries.into_iter().collect();
         let records = entries
-            .into_iter()
-            .map(|entry| Ok((entry.log_id.index, encode_entry(&entry)?)))
+            .iter()
+            .map(|entry| Ok((entry.log_id.index, encode_entry(entry)?)))
             .collect::<Result<Vec<_>, crate::encoding::EncodingError>>()
             .map_err(|e| write_logs(&e))?;
+        let sizes: Vec<usize> = records.iter().map(|(_, bytes)| bytes.len()).collect();
         // `append_log` returns only once the records are fsync'd: only then is the entry durable.
         self.engine
             .append_log(records)
             .map_err(|e| write_logs(&e))?;
+        self.recent
+            .appended(entries.into_iter().zip(sizes).collect());
         callback.log_io_completed(Ok(()));
         Ok(())
     }
 
     async fn truncate(&mut self, log_id: LogId) -> Result<(), StorageError> {
+        self.recent.truncate_from(log_id.index);
         self.engine
             .remove_log_from(log_id.index)
             .map_err(|e| storage_error(ErrorSubject::Logs, ErrorVerb::Delete, &e))
@@ -172,6 +188,7 @@ impl<E: StorageEngine> RaftLogStorage<TypeConfig> for LogStore<E> {
 
     async fn purge(&mut self, log_id: LogId) -> Result<(), StorageError> {
         self.write_log_id(MetaKey::LastPurged, &log_id, true)?;
+        self.recent.purge_through(log_id.index);
         self.engine
             .remove_log_through(log_id.index)
             .map_err(|e| storage_error(ErrorSubject::Logs, ErrorVerb::Delete, &e))
