@@ -65,7 +65,7 @@ fn unknown_names_and_foreign_accounts_are_refused() {
     s.partition = Some("gpus".into());
     assert_eq!(
         admit(&state, &policy(), "bob", &s).unwrap_err().to_string(),
-        "partition gpus does not exist"
+        "partition gpus does not exist (known: gpu)"
     );
     let mut s = spec(60);
     s.account = Some("ml".into());

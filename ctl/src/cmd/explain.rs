@@ -179,7 +179,8 @@ fn what_lets_it_start(job: &JobView, p: &PendingView, now: u64) -> String {
                 .into()
         }
         "NotYetConsidered" => {
-            "No scheduling pass has looked at it yet; ask again in a moment.".into()
+            "Ask again in a moment: a pass runs as soon as the scheduler is woken by a change."
+                .into()
         }
         _ => String::new(),
     }

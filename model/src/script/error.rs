@@ -79,12 +79,14 @@ pub enum ScriptError {
         quote: char,
         text: String,
     },
-    #[error("{origin}: {}: {source}", written(option, value))]
+    // Not named `source`: the value's problem is part of this message, not a cause to print
+    // after it (which made CLIs that print error chains say it twice).
+    #[error("{origin}: {}: {reason}", written(option, value))]
     InvalidValue {
         origin: Origin,
         option: String,
         value: String,
-        source: ValueError,
+        reason: ValueError,
     },
     #[error("{origin}: {option} needs a value (accepted: {accepted})")]
     MissingValue {

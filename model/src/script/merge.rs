@@ -74,11 +74,11 @@ pub fn settings_of(
             Arg::Flag | Arg::Required => "",
         };
         let value = value.as_deref().unwrap_or(default);
-        let setting = parse(value).map_err(|source| ScriptError::InvalidValue {
+        let setting = parse(value).map_err(|reason| ScriptError::InvalidValue {
             origin: *origin,
             option: written.clone(),
             value: value.to_string(),
-            source,
+            reason,
         })?;
         *seq += 1;
         placed.push(Placed {

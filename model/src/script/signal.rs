@@ -79,7 +79,11 @@ pub fn parse_signal(text: &str) -> Result<SignalSpec, ValueError> {
 /// A bare signal (`USR1`, `SIGUSR1`, `usr1`, `10`), as (number, name without `SIG`): what
 /// `scancel --signal` takes.
 pub fn parse_signal_name(sig: &str) -> Result<(i32, String), ValueError> {
-    parse_sig(sig, sig).map_err(|e| ValueError::new(e.problem, ACCEPTED_BARE_SIGNAL))
+    parse_sig(sig, sig).map_err(|e| {
+        let prefix = format!("`{sig}`: ");
+        let problem = e.problem.strip_prefix(&prefix).unwrap_or(&e.problem);
+        ValueError::new(problem, ACCEPTED_BARE_SIGNAL)
+    })
 }
 
 pub const ACCEPTED_BARE_SIGNAL: &str =
@@ -168,8 +172,8 @@ mod tests {
         assert_eq!(parse_signal_name("34"), Ok((34, "34".to_string())));
         assert_eq!(
             parse_signal_name("USR1@60").unwrap_err().to_string(),
-            "`USR1@60`: `USR1@60` is not a signal (accepted: a signal name such as USR1, \
-             SIGUSR1 or TERM, or a number 1-64)"
+            "`USR1@60` is not a signal (accepted: a signal name such as USR1, SIGUSR1 or TERM, \
+             or a number 1-64)"
         );
         assert!(parse_signal_name("0").is_err());
     }

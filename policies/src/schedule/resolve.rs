@@ -11,10 +11,13 @@ pub const UNLIMITED_SECS: u64 = 1 << 40;
 
 pub fn partition_of<'p>(job: &Job, policy: &'p Policy) -> Result<&'p Partition, String> {
     match &job.spec.partition {
-        Some(name) => policy
-            .partitions
-            .get(name)
-            .ok_or_else(|| format!("partition {name} does not exist")),
+        Some(name) => policy.partitions.get(name).ok_or_else(|| {
+            let known: Vec<&str> = policy.partitions.keys().map(String::as_str).collect();
+            format!(
+                "partition {name} does not exist (known: {})",
+                known.join(", ")
+            )
+        }),
         None => policy
             .default_partition()
             .ok_or_else(|| "the policy has no default partition".to_string()),
@@ -28,10 +31,10 @@ pub fn qos_of<'p>(job: &Job, policy: &'p Policy) -> Result<&'p Qos, String> {
             .default_qos_for(&job.user, &job.account)
             .ok_or_else(|| "the policy has no default QoS".to_string())?,
     };
-    policy
-        .qos
-        .get(name)
-        .ok_or_else(|| format!("QoS {name} does not exist"))
+    policy.qos.get(name).ok_or_else(|| {
+        let known: Vec<&str> = policy.qos.keys().map(String::as_str).collect();
+        format!("QoS {name} does not exist (known: {})", known.join(", "))
+    })
 }
 
 /// The limit the job runs under: its own (capped by the partition's maximum), the partition's
