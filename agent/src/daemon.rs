@@ -214,6 +214,11 @@ impl Daemon {
         }
         let assigned = placements.iter().map(|p| p.job.id.0).collect();
         self.steps.kill_unassigned(&assigned);
+        self.steps.set_memory_limits(
+            placements
+                .iter()
+                .map(|p| (p.job.id.0, p.this_node().mem_mib)),
+        );
         for placement in &placements {
             self.steps
                 .deliver_signals(placement.job.id.0, &placement.job.signals);

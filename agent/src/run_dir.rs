@@ -75,6 +75,9 @@ const SUPERVISOR_PID: &str = "supervisor.pid";
 const CONTAINER: &str = "container";
 const REPORTED: &str = "reported";
 const SIGNALS_DELIVERED: &str = "signals_delivered";
+/// Written by `srun` in the batch script's run directory when a step's tasks were killed for
+/// passing the job's memory on some node: the run then ends OUT_OF_MEMORY.
+pub const STEP_OOM: &str = "step_oom";
 
 impl RunDir {
     pub fn path_for(jobs_root: &Path, key: RunKey) -> PathBuf {
@@ -126,6 +129,11 @@ impl RunDir {
 
     pub fn read_supervisor_pid(&self) -> Option<i32> {
         read_number(&self.path.join(SUPERVISOR_PID))
+    }
+
+    /// Whether a step of this run was killed for passing the job's memory (`STEP_OOM`).
+    pub fn step_ran_out_of_memory(&self) -> bool {
+        self.path.join(STEP_OOM).exists()
     }
 
     /// Records the `seq` of the last signal request delivered to this run (`Job::signals`), so

@@ -246,6 +246,8 @@ impl LocalRuns {
         // Where `srun` sends its tasks' output: the job's own files.
         env.insert("CORRAL_STDOUT".into(), files.stdout.display().to_string());
         env.insert("CORRAL_STDERR".into(), files.stderr.display().to_string());
+        // Where `srun` marks a step killed for memory (`run_dir::STEP_OOM`).
+        env.insert("CORRAL_RUN_DIR".into(), dir.path().display().to_string());
         let container = job.spec.container_image.as_ref().map(|image| {
             let submit_dir = Path::new(&launch.submit_dir);
             self.container_launch(image, placement, dir, &cwd, submit_dir)

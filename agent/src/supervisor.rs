@@ -47,7 +47,9 @@ pub fn supervise(dir: &Path) -> i32 {
 
 fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
     if let Some(container) = &launch.container {
-        return crate::container::run_container(launch, container);
+        let mut record = crate::container::run_container(launch, container);
+        record.oom |= run.step_ran_out_of_memory();
+        return record;
     }
     let cgroup =
         launch
@@ -106,6 +108,8 @@ fn run_to_end(run: &RunDir, launch: &LaunchFile) -> ExitRecord {
     };
     // Nothing of the job outlives its main process.
     signal_group(pgid, libc::SIGKILL);
+    // A step's tasks killed for memory on some node make the whole run an OOM.
+    oom |= run.step_ran_out_of_memory();
     if let Some(cgroup) = cgroup {
         if cgroup.oom_killed() {
             oom = true;

@@ -1,11 +1,12 @@
 //! `srun` inside a batch job: a 2-node job whose script calls `srun` runs its tasks across both
 //! nodes with their ranks and GPUs; one failing task ends the others and sets the exit code; a
-//! `--signal=SIG@SECS` warning reaches the tasks on both nodes and not the batch script.
+//! `--signal=SIG@SECS` warning reaches the tasks on both nodes and not the batch script; tasks
+//! that pass the job's memory on their node are killed and the job ends OUT_OF_MEMORY.
 
 mod common;
 
 use common::{AgentSetup, TestCluster};
-use corral_model::spec::{GpuCount, NodeRange, TimeLimit};
+use corral_model::spec::{GpuCount, MemRequest, NodeRange, TimeLimit};
 use corral_model::JobSpec;
 
 fn two_node_job(name: &str) -> JobSpec {
@@ -114,5 +115,33 @@ async fn a_warning_without_b_reaches_every_task_and_not_the_script() {
             "task 3 warned"
         ],
         "{output}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_over_the_jobs_memory_on_their_node_end_the_job_out_of_memory() {
+    let mut cluster = two_node_cluster("srun-oom").await;
+    let mut spec = two_node_job("hog");
+    spec.ntasks_per_node = Some(1);
+    spec.mem = Some(MemRequest::Node(32));
+    // Each task holds about 200 MiB in its shell; the batch script itself stays small, and
+    // carries on after srun fails, as scripts do.
+    let script = "#!/bin/sh\n\
+        srun sh -c 'x=$(head -c 200000000 /dev/zero | tr \"\\\\0\" a); sleep 30'\n\
+        echo \"srun exit $?\"\n";
+    let id = cluster.submit(spec, script).await;
+    let job = cluster.wait_for_state(id, "OUT_OF_MEMORY").await;
+    assert_eq!(
+        job.exit.expect("exit").outcome,
+        corral_model::Outcome::OutOfMemory
+    );
+    let output = cluster.read(&format!("slurm-{id}.out"));
+    assert!(
+        output.contains("corral: tasks on n") && output.contains("more than its 32 MiB"),
+        "the step service killed them: {output}"
+    );
+    assert!(
+        output.contains("srun exit "),
+        "the script went on after srun: {output}"
     );
 }

@@ -68,7 +68,16 @@ async fn run_step(steps: Vec<NodeStep>, requests: Vec<corral_proto::v1::RunTasks
     while let Some(joined) = calls.join_next().await {
         let Ok((node, result)) = joined else { continue };
         let code = match result {
-            Ok(reply) => highest_exit(&reply),
+            Ok(reply) => {
+                if reply.out_of_memory {
+                    eprintln!(
+                        "srun: node {node}: the job's processes there passed its memory; its \
+                         tasks were killed"
+                    );
+                    mark_out_of_memory();
+                }
+                highest_exit(&reply)
+            }
             Err(message) => {
                 eprintln!("srun: node {node}: {message}");
                 1
@@ -83,6 +92,20 @@ async fn run_step(steps: Vec<NodeStep>, requests: Vec<corral_proto::v1::RunTasks
         }
     }
     first_failure
+}
+
+/// Tells the batch script's supervisor (through its run directory) that a step ran out of
+/// memory, so that the job ends OUT_OF_MEMORY whatever the script does next.
+fn mark_out_of_memory() {
+    if let Ok(dir) = std::env::var("CORRAL_RUN_DIR") {
+        let marker = std::path::Path::new(&dir).join(crate::run_dir::STEP_OOM);
+        if let Err(e) = std::fs::write(&marker, b"") {
+            eprintln!(
+                "srun: cannot record the step's OOM in {}: {e}",
+                marker.display()
+            );
+        }
+    }
 }
 
 async fn call_node(
@@ -134,6 +157,7 @@ mod tests {
                     signal,
                 })
                 .collect(),
+            out_of_memory: false,
         }
     }
 

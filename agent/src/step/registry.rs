@@ -1,8 +1,9 @@
 //! `StepRegistry`: the process groups of the step tasks running on this node, by job. Kills them
 //! when their step's call is dropped (`TaskGroupGuard`) or their job is no longer assigned here,
-//! and delivers the signals sent to their job (`deliver_signals`).
+//! delivers the signals sent to their job (`deliver_signals`), and knows each job's memory on
+//! this node (`over_memory`: the step service kills a job's tasks that pass it).
 
-use crate::process_group::signal_group;
+use crate::process_group::{group_rss_mib, signal_group};
 use corral_model::{SignalRequest, SignalTarget};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,8 @@ struct Registry {
     groups: BTreeMap<u64, BTreeSet<i32>>,
     /// Per assigned job, the `seq` of the last signal request handled on this node.
     signals_delivered: BTreeMap<u64, u32>,
+    /// Per assigned job, its memory on this node in MiB (jobs that asked for none are absent).
+    mem_limits_mib: BTreeMap<u64, u64>,
 }
 
 impl StepRegistry {
@@ -73,6 +76,26 @@ impl StepRegistry {
             }
         }
         registry.signals_delivered.insert(job, last);
+    }
+
+    /// The memory of every job assigned here, in MiB (0 = none asked for: no limit).
+    pub fn set_memory_limits(&self, limits: impl IntoIterator<Item = (u64, u64)>) {
+        self.lock().mem_limits_mib = limits.into_iter().filter(|(_, mib)| *mib > 0).collect();
+    }
+
+    /// `(used, limit)` in MiB when `job`'s task groups here hold more resident memory than its
+    /// limit on this node.
+    pub fn over_memory(&self, job: u64) -> Option<(u64, u64)> {
+        let (limit, groups) = {
+            let registry = self.lock();
+            let limit = *registry.mem_limits_mib.get(&job)?;
+            (
+                limit,
+                registry.groups.get(&job).cloned().unwrap_or_default(),
+            )
+        };
+        let used: u64 = groups.iter().map(|&pgid| group_rss_mib(pgid)).sum();
+        (used > limit).then_some((used, limit))
     }
 
     pub fn jobs(&self) -> Vec<u64> {

@@ -121,6 +121,26 @@ fn open_append(path: &str) -> Result<Stdio, Status> {
         .map_err(|e| Status::failed_precondition(format!("output file {path}: {e}")))
 }
 
+/// How often a step's tasks are checked against their job's memory on this node (as the
+/// supervisor checks a batch script's).
+const MEMORY_CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Kills a step's tasks here whose job passed its memory, saying so in the step's error file.
+fn kill_for_memory(request: &RunTasksRequest, node: &str, pgids: &[i32], used: u64, limit: u64) {
+    for &pgid in pgids {
+        signal_group(pgid, libc::SIGKILL);
+    }
+    if !request.stderr_path.is_empty() {
+        crate::supervisor::append_to(
+            std::path::Path::new(&request.stderr_path),
+            &format!(
+                "corral: tasks on {node} killed: the job's processes there used {used} MiB, more \
+                 than its {limit} MiB\n"
+            ),
+        );
+    }
+}
+
 #[tonic::async_trait]
 impl Step for StepService {
     async fn run_tasks(
@@ -156,7 +176,22 @@ impl Step for StepService {
             children.spawn(async move { (rank, child.wait().await) });
         }
         let mut exits = Vec::with_capacity(request.ranks.len());
-        while let Some(joined) = children.join_next().await {
+        let mut out_of_memory = false;
+        let mut memory_check = tokio::time::interval(MEMORY_CHECK_EVERY);
+        while !children.is_empty() {
+            let joined = tokio::select! {
+                joined = children.join_next() => joined,
+                _ = memory_check.tick() => {
+                    if !out_of_memory {
+                        if let Some((used, limit)) = self.registry.over_memory(request.job_id) {
+                            out_of_memory = true;
+                            kill_for_memory(&request, &self.node_name, &guard.pgids, used, limit);
+                        }
+                    }
+                    continue;
+                }
+            };
+            let Some(joined) = joined else { break };
             let (rank, status) = joined.map_err(|e| Status::internal(format!("task wait: {e}")))?;
             let status = status.map_err(|e| Status::internal(format!("task {rank}: {e}")))?;
             if !status.success() {
@@ -174,7 +209,10 @@ impl Step for StepService {
         exits.sort_by_key(|e| e.rank);
         // Leftovers of the tasks' groups go with them (the guard kills and forgets the groups).
         drop(guard);
-        Ok(Response::new(RunTasksReply { tasks: exits }))
+        Ok(Response::new(RunTasksReply {
+            tasks: exits,
+            out_of_memory,
+        }))
     }
 }
 

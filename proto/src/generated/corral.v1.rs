@@ -479,6 +479,9 @@ pub struct TaskGpus {
 pub struct RunTasksReply {
     #[prost(message, repeated, tag = "1")]
     pub tasks: ::prost::alloc::vec::Vec<TaskExit>,
+    /// The job's processes on this node passed its memory there, so its tasks here were killed.
+    #[prost(bool, tag = "2")]
+    pub out_of_memory: bool,
 }
 #[derive(Clone, Copy, PartialEq, ::prost::Message)]
 pub struct TaskExit {
