@@ -117,12 +117,12 @@ fn job(root: &Path, marker: &Path) -> JobSpec {
             count: 1,
         }),
         time_limit: TimeLimit::Secs(60),
-        launch: Some(Launch {
+        launch: Some(Box::new(Launch {
             script: format!("#!/bin/sh\n: > {}\n", marker.display()),
             args: Vec::new(),
             submit_dir: root.display().to_string(),
             env: Default::default(),
-        }),
+        })),
         ..JobSpec::default()
     }
 }

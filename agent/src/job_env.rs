@@ -178,7 +178,7 @@ mod tests {
     fn placement(export: Export) -> Placement {
         let mut job = job_with(42, "train");
         job.spec.export = export;
-        job.spec.launch = Some(Launch {
+        job.spec.launch = Some(Box::new(Launch {
             script: "#!/bin/sh\n".into(),
             args: vec![],
             submit_dir: "/home/ada".into(),
@@ -187,7 +187,7 @@ mod tests {
                 ("PATH".to_string(), "/opt/bin".to_string()),
                 ("CUDA_VISIBLE_DEVICES".to_string(), "0,1,2,3".to_string()),
             ]),
-        });
+        }));
         let node = |name: &str, gpus: Vec<u32>| PlacedNode {
             node_id: 1,
             name: name.into(),

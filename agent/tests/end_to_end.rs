@@ -108,7 +108,9 @@ async fn the_time_limit_warning_lets_a_job_finish_before_its_limit() {
     let mut cluster = TestCluster::start("warning").await;
     cluster.start_agent(AgentSetup::new("gpu-1", "1xL4-24GB"));
     let mut spec = gpu_job("checkpointer", 1, 4);
-    spec.signal = Some(corral_model::script::parse_signal("B:USR1@3").unwrap());
+    spec.signal = Some(Box::new(
+        corral_model::script::parse_signal("B:USR1@3").unwrap(),
+    ));
     let script =
         "#!/bin/sh\ntrap 'echo checkpoint; exit 0' USR1\nwhile true; do sleep 0.05; done\n";
     let id = cluster.submit(spec, script).await;

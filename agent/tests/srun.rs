@@ -92,7 +92,9 @@ async fn a_warning_without_b_reaches_every_task_and_not_the_script() {
     let mut cluster = two_node_cluster("srun-warning").await;
     let mut spec = two_node_job("warned");
     spec.time_limit = TimeLimit::Secs(5);
-    spec.signal = Some(corral_model::script::parse_signal("USR1@4").unwrap());
+    spec.signal = Some(Box::new(
+        corral_model::script::parse_signal("USR1@4").unwrap(),
+    ));
     // An untrapped USR1 would kill the script's shell; only the tasks trap it.
     let script = "#!/bin/sh\n\
         srun sh -c 'trap \"echo task $SLURM_PROCID warned; exit 0\" USR1; \

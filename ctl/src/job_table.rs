@@ -57,16 +57,16 @@ pub fn render(
     push(
         &mut rows,
         "constraint",
-        spec.constraint.as_ref().map(constraint),
+        spec.constraint.as_deref().map(constraint),
     );
     push(&mut rows, "nodelist", list(&spec.nodelist));
     push(&mut rows, "exclude", list(&spec.exclude));
     push(&mut rows, "reservation", spec.reservation.clone());
-    push(&mut rows, "array", spec.array.as_ref().map(array));
+    push(&mut rows, "array", spec.array.as_deref().map(array));
     push(
         &mut rows,
         "dependency",
-        spec.dependency.as_ref().map(dependency),
+        spec.dependency.as_deref().map(dependency),
     );
     push(&mut rows, "begin", spec.begin.map(begin));
     push(

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// What a user asked for. Nothing here is validated against a cluster or a policy: that is the
 /// business of `policies`. What is here has passed syntactic validation (counts are positive,
-/// times are well formed).
+/// times are well formed). Large fields that most jobs leave empty are boxed: the scheduler
+/// keeps a `JobSpec` per job in memory (serde writes a box as what it holds).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobSpec {
     /// `-J/--job-name`. When absent, the script's file name (or `wrap`) is used by the submitter.
@@ -33,9 +34,9 @@ pub struct JobSpec {
     /// `-t/--time`.
     pub time_limit: TimeLimit,
     /// `-a/--array`.
-    pub array: Option<ArraySpec>,
+    pub array: Option<Box<ArraySpec>>,
     /// `-d/--dependency`.
-    pub dependency: Option<Dependency>,
+    pub dependency: Option<Box<Dependency>>,
     /// `-o/--output` pattern, with `%j %A %a %x %u %N %%` unexpanded.
     pub output: Option<String>,
     /// `-e/--error` pattern.
@@ -43,11 +44,11 @@ pub struct JobSpec {
     /// `--requeue` (`Some(true)`) / `--no-requeue` (`Some(false)`); `None` means the policy decides.
     pub requeue: Option<bool>,
     /// `--signal=[B:]SIG[@SECS]`.
-    pub signal: Option<SignalSpec>,
+    pub signal: Option<Box<SignalSpec>>,
     /// `--exclusive`: whole nodes, shared with no other job.
     pub exclusive: bool,
     /// `-C/--constraint`: node features.
-    pub constraint: Option<Constraint>,
+    pub constraint: Option<Box<Constraint>>,
     /// `--nice`: lowers priority by this much (negative raises it; admins only).
     pub nice: i32,
     /// `--begin`: the job may not start before this.
@@ -69,7 +70,7 @@ pub struct JobSpec {
     pub exclude: Vec<String>,
     /// What to run: filled by the submitter, not by directives. Absent for simulated jobs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub launch: Option<crate::launch::Launch>,
+    pub launch: Option<Box<crate::launch::Launch>>,
 }
 
 /// `-N MIN[-MAX]`.

@@ -393,10 +393,10 @@ fn a_retried_submit_makes_one_job_and_arrays_get_consecutive_ids() {
             user: "bob".into(),
             account: "ml".into(),
             spec: JobSpec {
-                array: Some(corral_model::spec::ArraySpec {
+                array: Some(Box::new(corral_model::spec::ArraySpec {
                     task_ids: vec![1, 2, 5],
                     throttle: Some(1),
-                }),
+                })),
                 ..JobSpec::default()
             },
             client_request_id: Some(request.into()),

@@ -93,10 +93,10 @@ fn max_submitted_jobs_counts_array_tasks() {
     }
     assert!(admit(&state, &policy(), "alice", &spec(60)).is_ok());
     let mut array = spec(60);
-    array.array = Some(ArraySpec {
+    array.array = Some(Box::new(ArraySpec {
         task_ids: vec![1, 2],
         throttle: None,
-    });
+    }));
     let err = admit(&state, &policy(), "alice", &array).unwrap_err();
     assert_eq!(
         err.to_string(),

@@ -112,7 +112,7 @@ fn a_time_limit_warning_is_due_secs_before_the_limit_and_sent_once() {
     let policy = Policy::default();
     let fairshare = BTreeMap::new();
     let mut spec = gpus(1, 3_600);
-    spec.signal = Some(script::parse_signal("B:USR1@300").unwrap());
+    spec.signal = Some(Box::new(script::parse_signal("B:USR1@300").unwrap()));
     let job = submit(&mut state, 0, spec);
     let pass = |state: &ClusterState, now: u64| {
         let view = View {
@@ -157,7 +157,7 @@ fn a_warning_without_b_goes_to_the_steps() {
         .apply(0, Command::RegisterNode(common::node_spec("a", 8, &kv)))
         .unwrap();
     let mut spec = gpus(1, 600);
-    spec.signal = Some(script::parse_signal("USR2").unwrap());
+    spec.signal = Some(Box::new(script::parse_signal("USR2").unwrap()));
     submit(&mut state, 0, spec);
     let fairshare = BTreeMap::new();
     let view = |state: &ClusterState, now: u64| {

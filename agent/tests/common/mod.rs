@@ -225,7 +225,7 @@ impl TestCluster {
 
     /// Submits `script` (run in the scratch dir) with `spec`; returns the job id.
     pub async fn submit(&mut self, mut spec: JobSpec, script: &str) -> u64 {
-        spec.launch = Some(Launch {
+        spec.launch = Some(Box::new(Launch {
             script: script.to_string(),
             args: Vec::new(),
             submit_dir: self.dir.path().display().to_string(),
@@ -234,7 +234,7 @@ impl TestCluster {
                 std::env::var("PATH").unwrap_or_default(),
             )]
             .into(),
-        });
+        }));
         let request = submit_request("ada", None, None, &spec);
         self.client
             .submit(request)

@@ -166,14 +166,14 @@ fn submit(args: &SubmitArgs, split: &Split, parsed: ParsedScript) -> Result<(), 
     }
     let submit_dir = std::env::current_dir()
         .map_err(|e| Failure::refused(format!("cannot read the current directory: {e}")))?;
-    spec.launch = Some(Launch {
+    spec.launch = Some(Box::new(Launch {
         script: parsed.body,
         args: split.script_args.clone(),
         submit_dir: submit_dir.to_string_lossy().into_owned(),
         env: std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect(),
-    });
+    }));
     let request = submit_request(&user::current(), None, Some(&request_id()), &spec);
     let reply = Client::new(&args.cluster)?.call(|mut c| {
         let request = request.clone();

@@ -178,14 +178,14 @@ impl Setting {
                 spec.other_gres = request.other;
             }
             Setting::Time(v) => spec.time_limit = v,
-            Setting::Array(v) => spec.array = Some(v),
-            Setting::Dependency(v) => spec.dependency = Some(v),
+            Setting::Array(v) => spec.array = Some(Box::new(v)),
+            Setting::Dependency(v) => spec.dependency = Some(Box::new(v)),
             Setting::Output(v) => spec.output = Some(v),
             Setting::Error(v) => spec.error = Some(v),
             Setting::Requeue(v) => spec.requeue = Some(v),
-            Setting::Signal(v) => spec.signal = Some(v),
+            Setting::Signal(v) => spec.signal = Some(Box::new(v)),
             Setting::Exclusive => spec.exclusive = true,
-            Setting::Constraint(v) => spec.constraint = Some(v),
+            Setting::Constraint(v) => spec.constraint = Some(Box::new(v)),
             Setting::Nice(v) => spec.nice = v,
             Setting::Begin(v) => spec.begin = Some(v),
             Setting::Chdir(v) => spec.chdir = Some(v),

@@ -55,7 +55,7 @@ pub struct Pass<'a> {
 struct FailKey<'a> {
     partition: &'a str,
     shape: &'a Shape,
-    constraint: &'a Option<Constraint>,
+    constraint: &'a Option<Box<Constraint>>,
     nodelist: &'a [String],
     exclude: &'a [String],
 }

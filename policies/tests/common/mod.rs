@@ -112,15 +112,19 @@ pub fn job_spec(kv: &BTreeMap<&str, &str>, ids: &BTreeMap<u64, JobId>) -> JobSpe
         exclusive: kv.contains_key("exclusive"),
         nice: kv.get("nice").map_or(0, |n| n.parse().unwrap()),
         requeue: kv.contains_key("no_requeue").then_some(false),
-        dependency: kv.get("after_ok").map(|d| Dependency {
-            combine: DependencyCombine::All,
-            conditions: vec![DependencyCondition::AfterOk {
-                job: ids[&d.parse::<u64>().unwrap()].0,
-            }],
+        dependency: kv.get("after_ok").map(|d| {
+            Box::new(Dependency {
+                combine: DependencyCombine::All,
+                conditions: vec![DependencyCondition::AfterOk {
+                    job: ids[&d.parse::<u64>().unwrap()].0,
+                }],
+            })
         }),
-        array: kv.get("array").map(|n| ArraySpec {
-            task_ids: (0..n.parse::<u32>().unwrap()).collect(),
-            throttle: num("throttle"),
+        array: kv.get("array").map(|n| {
+            Box::new(ArraySpec {
+                task_ids: (0..n.parse::<u32>().unwrap()).collect(),
+                throttle: num("throttle"),
+            })
         }),
         ..JobSpec::default()
     }
