@@ -1,5 +1,5 @@
-//! Calendar dates (UTC, proleptic Gregorian) to Unix seconds, without a date library: for
-//! `--begin` dates in batch scripts and timestamps in traces.
+//! Calendar dates (UTC, proleptic Gregorian) to Unix seconds and back, without a date library:
+//! for `--begin` dates in batch scripts, timestamps in traces and in the scheduler's log.
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with `T` between date and time) into Unix seconds, UTC.
 pub fn parse_utc_timestamp(text: &str) -> Result<i64, String> {
@@ -61,6 +61,26 @@ pub fn days_since_unix_epoch(year: i64, month: i64, day: i64) -> i64 {
     cycle * DAYS_PER_CYCLE + day_of_cycle - DAYS_FROM_0000_03_01_TO_1970_01_01
 }
 
+/// The proleptic Gregorian `(year, month, day)` of `days` since 1970-01-01: the inverse of
+/// `days_since_unix_epoch`, with the same March-based 400-year cycles.
+pub fn date_of_unix_day(days: i64) -> (i64, u32, u32) {
+    const DAYS_PER_CYCLE: i64 = 146_097;
+    const DAYS_FROM_0000_03_01_TO_1970_01_01: i64 = 719_468;
+    let shifted = days + DAYS_FROM_0000_03_01_TO_1970_01_01;
+    let cycle = shifted.div_euclid(DAYS_PER_CYCLE);
+    let day_of_cycle = shifted.rem_euclid(DAYS_PER_CYCLE);
+    let year_of_cycle = (day_of_cycle - day_of_cycle / 1_460 + day_of_cycle / 36_524
+        - day_of_cycle / 146_096)
+        / 365;
+    let day_of_year =
+        day_of_cycle - (365 * year_of_cycle + year_of_cycle / 4 - year_of_cycle / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = ((month_from_march + 2) % 12 + 1) as u32;
+    let year = year_of_cycle + cycle * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +135,20 @@ mod tests {
             let before_secs = parse_utc_timestamp(&format!("{before} 00:00:00")).unwrap();
             let after_secs = parse_utc_timestamp(&format!("{after} 00:00:00")).unwrap();
             assert_eq!(after_secs - before_secs, 86_400, "{before} -> {after}");
+        }
+    }
+
+    #[test]
+    fn unix_days_turn_back_into_the_dates_they_came_from() {
+        for (year, month, day) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (2026, 12, 4),
+            (2100, 3, 1),
+            (1969, 12, 31),
+        ] {
+            let days = days_since_unix_epoch(year, month, day);
+            assert_eq!(date_of_unix_day(days), (year, month as u32, day as u32));
         }
     }
 }

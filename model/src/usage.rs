@@ -81,10 +81,6 @@ impl UsageBook {
         })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty()
-    }
-
     /// Drops buckets more than `KEPT_DAYS` before `today`, and what they leave empty.
     fn prune(&mut self, today: u32) {
         let oldest_kept = today.saturating_sub(KEPT_DAYS - 1);

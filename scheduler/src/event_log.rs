@@ -3,6 +3,7 @@
 //! changes), stamped with the UTC time and the node's id. Jobs' own comings and goings are in
 //! `corral history`, not here.
 
+use corral_model::civil_time::date_of_unix_day;
 use std::fmt::Display;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -21,7 +22,7 @@ fn utc_now() -> String {
 
 fn utc(secs: u64, millis: u32) -> String {
     let days = (secs / 86_400) as i64;
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = date_of_unix_day(days);
     let in_day = secs % 86_400;
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
@@ -29,26 +30,6 @@ fn utc(secs: u64, millis: u32) -> String {
         in_day / 60 % 60,
         in_day % 60
     )
-}
-
-/// The proleptic Gregorian date of `days` since 1970-01-01, counting in 400-year eras of
-/// 146,097 days that start on 1 March (so that the leap day ends a year).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let shifted = days + 719_468; // days from 0000-03-01 to 1970-01-01
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
