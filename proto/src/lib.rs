@@ -6,9 +6,11 @@
 //! fields, beside a few summary fields; the model stays the single definition of them.
 //!
 //! Module map: `v1` (generated messages, clients, servers), `convert` (model ↔ messages),
+//! `caller` (the OS user a request is made as),
 //! `connect` (reaching the leader from a list of addresses), `leader` (how a follower names the leader in a status, and how a client reads it),
 //! `codegen` (feature `codegen` only: regenerating `src/generated`).
 
+pub mod caller;
 pub mod connect;
 pub mod convert;
 pub mod leader;

@@ -40,7 +40,7 @@ impl ClientService {
         ClientService {
             writer,
             insights,
-            service_user: permission::service_user(),
+            service_user: corral_proto::caller::os_user(),
         }
     }
 

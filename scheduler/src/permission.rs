@@ -7,7 +7,6 @@
 
 use corral_model::Job;
 use corral_policies::config::Policy;
-use std::os::unix::fs::MetadataExt;
 use tonic::Status;
 
 /// Whether `user` is an admin under `policy` on a scheduler running as `service_user`.
@@ -47,32 +46,6 @@ pub fn require_owner_or_admin(
         job.display_id(),
         job.user
     )))
-}
-
-/// The OS user this process runs as: `$USER`, else `$LOGNAME`, else the passwd entry of its
-/// uid, else `uid-N`.
-pub fn service_user() -> String {
-    for var in ["USER", "LOGNAME"] {
-        if let Ok(name) = std::env::var(var) {
-            if !name.trim().is_empty() {
-                return name.trim().to_string();
-            }
-        }
-    }
-    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
-        return "unknown".into();
-    };
-    std::fs::read_to_string("/etc/passwd")
-        .ok()
-        .and_then(|passwd| {
-            passwd.lines().find_map(|line| {
-                let mut fields = line.split(':');
-                let name = fields.next()?;
-                let found: u32 = fields.nth(1)?.parse().ok()?;
-                (found == uid && !name.is_empty()).then(|| name.to_string())
-            })
-        })
-        .unwrap_or_else(|| format!("uid-{uid}"))
 }
 
 #[cfg(test)]
