@@ -5,12 +5,12 @@
 mod common;
 
 use common::client::{connect, one_gpu_job};
-use common::eventually;
+use common::cluster::start_single;
 use common::scratch::ScratchDir;
 use corral_model::spec::TimeLimit;
 use corral_proto::convert::{job_from_info, submit_request};
 use corral_proto::v1::{GetJobRequest, ListJobsRequest, PolicyApplyRequest};
-use corral_scheduler::{Config, Scheduler};
+use corral_scheduler::Config;
 use tonic::Code;
 
 const POLICY: &str = r#"
@@ -33,13 +33,7 @@ async fn submits_are_admitted_by_the_policy_before_they_are_proposed() {
         data_dir: Some(dir.path().join("data")),
         ..Config::default()
     };
-    let scheduler = Scheduler::start(config.check().expect("valid"))
-        .await
-        .expect("start");
-    eventually("node 1 to lead", || async {
-        (scheduler.node().current_leader() == Some(1)).then_some(())
-    })
-    .await;
+    let scheduler = start_single(&config).await;
     let mut client = connect(&scheduler.local_addr().to_string())
         .await
         .expect("client");

@@ -5,9 +5,11 @@
 mod common;
 
 use common::client::{connect, one_gpu_job};
+use common::cluster::start_single;
 use common::eventually;
+use common::nodes::gpu_node;
 use common::scratch::ScratchDir;
-use corral_model::{ExitStatus, GpuHealth, GpuSpec, JobId, NodeId, NodeSpec, Outcome};
+use corral_model::{ExitStatus, JobId, NodeId, Outcome};
 use corral_proto::convert::{job_end_report, job_from_info, register_request, submit_request};
 use corral_proto::v1::agent_client::AgentClient;
 use corral_proto::v1::client_client::ClientClient;
@@ -22,29 +24,6 @@ use tonic::transport::Channel;
 const NODE_TIMEOUT_MS: u64 = 600;
 /// How often a live agent heartbeats here: well inside the node timeout.
 const HEARTBEAT_EVERY: Duration = Duration::from_millis(50);
-
-fn node_spec(name: &str) -> NodeSpec {
-    NodeSpec {
-        name: name.to_string(),
-        cpus: 64,
-        mem_mib: 512 * 1024,
-        gpus: (0..2)
-            .map(|index| GpuSpec {
-                index,
-                uuid: format!("{name}-GPU-{index}"),
-                model: "NVIDIA H100 80GB HBM3".to_string(),
-                mem_mib: 81_559,
-                nvlink_peers: Vec::new(),
-                health: GpuHealth::Healthy,
-            })
-            .collect(),
-        features: Default::default(),
-        labels: Default::default(),
-        rack: None,
-        switch: None,
-        addr: None,
-    }
-}
 
 struct OneScheduler {
     scheduler: Scheduler,
@@ -63,13 +42,7 @@ async fn start(label: &str) -> OneScheduler {
         node_timeout_ms: NODE_TIMEOUT_MS,
         ..Config::default()
     };
-    let scheduler = Scheduler::start(config.check().expect("valid"))
-        .await
-        .expect("start");
-    eventually("node 1 to lead", || async {
-        (scheduler.node().current_leader() == Some(1)).then_some(())
-    })
-    .await;
+    let scheduler = start_single(&config).await;
     let addr = scheduler.local_addr().to_string();
     let agent = AgentClient::connect(format!("http://{addr}"))
         .await
@@ -86,7 +59,7 @@ async fn start(label: &str) -> OneScheduler {
 impl OneScheduler {
     async fn register(&mut self, name: &str) -> u64 {
         self.agent
-            .register(register_request(&node_spec(name)))
+            .register(register_request(&gpu_node(name, 2)))
             .await
             .expect("register")
             .into_inner()

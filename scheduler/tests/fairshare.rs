@@ -5,10 +5,12 @@
 mod common;
 
 use common::client::{connect, one_gpu_job};
+use common::cluster::start_single;
 use common::eventually;
+use common::nodes::gpu_node;
 use common::scratch::ScratchDir;
 use corral_model::spec::{GpuCount, NodeRange};
-use corral_model::{ExitStatus, GpuHealth, GpuSpec, JobId, JobSpec, NodeId, NodeSpec, Outcome};
+use corral_model::{ExitStatus, JobId, JobSpec, NodeId, Outcome};
 use corral_proto::convert::{job_end_report, job_from_info, register_request, submit_request};
 use corral_proto::v1::agent_client::AgentClient;
 use corral_proto::v1::client_client::ClientClient;
@@ -16,37 +18,8 @@ use corral_proto::v1::{FairShareRequest, GetJobRequest, HeartbeatRequest, ShareR
 use corral_scheduler::{Config, Scheduler};
 use tonic::transport::Channel;
 
-fn node_spec() -> NodeSpec {
-    NodeSpec {
-        name: "gpu-01".into(),
-        cpus: 64,
-        mem_mib: 512 * 1024,
-        gpus: (0..2)
-            .map(|index| GpuSpec {
-                index,
-                uuid: format!("GPU-{index}"),
-                model: "NVIDIA H100 80GB HBM3".into(),
-                mem_mib: 81_559,
-                nvlink_peers: Vec::new(),
-                health: GpuHealth::Healthy,
-            })
-            .collect(),
-        features: Default::default(),
-        labels: Default::default(),
-        rack: None,
-        switch: None,
-        addr: None,
-    }
-}
-
 async fn start(config: &Config) -> (Scheduler, ClientClient<Channel>, AgentClient<Channel>) {
-    let scheduler = Scheduler::start(config.check().expect("valid"))
-        .await
-        .expect("start");
-    eventually("node 1 to lead", || async {
-        (scheduler.node().current_leader() == Some(1)).then_some(())
-    })
-    .await;
+    let scheduler = start_single(config).await;
     let addr = scheduler.local_addr().to_string();
     let agent = AgentClient::connect(format!("http://{addr}"))
         .await
@@ -84,7 +57,7 @@ async fn gpu_time_used_lowers_the_users_factor_and_survives_a_restart() {
     };
     let (scheduler, mut client, mut agent) = start(&config).await;
     let node = agent
-        .register(register_request(&node_spec()))
+        .register(register_request(&gpu_node("gpu-01", 2)))
         .await
         .expect("register")
         .into_inner()

@@ -6,35 +6,13 @@ mod common;
 
 use common::client::{connect, one_gpu_job};
 use common::eventually;
+use common::nodes::gpu_node;
 use common::scratch::ScratchDir;
-use corral_model::{GpuHealth, GpuSpec, JobState, NodeSpec};
+use corral_model::JobState;
 use corral_proto::convert::{job_from_info, register_request, submit_request};
 use corral_proto::v1::agent_client::AgentClient;
 use corral_proto::v1::{ClusterStatusRequest, GetJobRequest, HeartbeatRequest};
 use corral_scheduler::{Config, Scheduler};
-
-fn node_spec() -> NodeSpec {
-    NodeSpec {
-        name: "gpu-01".to_string(),
-        cpus: 64,
-        mem_mib: 512 * 1024,
-        gpus: (0..4)
-            .map(|index| GpuSpec {
-                index,
-                uuid: format!("GPU-{index}"),
-                model: "NVIDIA H100 80GB HBM3".to_string(),
-                mem_mib: 81_559,
-                nvlink_peers: Vec::new(),
-                health: GpuHealth::Healthy,
-            })
-            .collect(),
-        features: Default::default(),
-        labels: Default::default(),
-        rack: None,
-        switch: None,
-        addr: None,
-    }
-}
 
 fn data_dir_only(dir: &ScratchDir) -> Config {
     Config {
@@ -60,7 +38,7 @@ async fn a_data_dir_alone_makes_a_cluster_that_runs_a_submitted_job() {
         .await
         .expect("agent");
     let node_id = agent
-        .register(register_request(&node_spec()))
+        .register(register_request(&gpu_node("gpu-01", 4)))
         .await
         .expect("register")
         .into_inner()

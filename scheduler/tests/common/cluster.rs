@@ -8,6 +8,18 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
+/// One scheduler started from `config`, once it leads its single-node cluster.
+pub async fn start_single(config: &Config) -> Scheduler {
+    let scheduler = Scheduler::start(config.check().expect("valid"))
+        .await
+        .expect("start");
+    eventually("node 1 to lead", || async {
+        (scheduler.node().current_leader() == Some(1)).then_some(())
+    })
+    .await;
+    scheduler
+}
+
 pub struct TestCluster {
     pub addrs: BTreeMap<u64, SocketAddr>,
     pub running: BTreeMap<u64, Scheduler>,

@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod cluster;
+pub mod nodes;
 pub mod scratch;
 
 use std::future::Future;
