@@ -47,6 +47,7 @@ impl ClientService {
     /// `Ok` when `user` is an admin (`permission`); checked on the leader, which alone writes.
     fn permit_admin(&self, user: &str, action: &str) -> Result<(), Status> {
         self.writer.redirect_unless_leader()?;
+        admin_writes::require_user(user)?;
         let policy = self
             .writer
             .node()
@@ -58,6 +59,7 @@ impl ClientService {
     /// `apply` to refuse.
     fn permit_owner(&self, user: &str, id: JobId, action: &str) -> Result<(), Status> {
         self.writer.redirect_unless_leader()?;
+        admin_writes::require_user(user)?;
         self.writer.node().read_state(|cluster| {
             let Some(job) = cluster.job(id) else {
                 return Ok(());

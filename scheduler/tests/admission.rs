@@ -1,6 +1,7 @@
 //! Submits pass the policy's admission on the leader before they are proposed: a job over a
 //! limit, or naming an account its user may not charge, is refused with the reason and makes no
-//! job; an admitted job is charged to the account the policy resolves.
+//! job; an admitted job is charged to the account the policy resolves. Only its owner (or an
+//! admin) may cancel it, and a request must name its user.
 
 mod common;
 
@@ -9,7 +10,7 @@ use common::cluster::start_single;
 use common::scratch::ScratchDir;
 use corral_model::spec::TimeLimit;
 use corral_proto::convert::{job_from_info, submit_request};
-use corral_proto::v1::{GetJobRequest, ListJobsRequest, PolicyApplyRequest};
+use corral_proto::v1::{CancelRequest, GetJobRequest, ListJobsRequest, PolicyApplyRequest};
 use corral_scheduler::Config;
 use tonic::Code;
 
@@ -99,5 +100,25 @@ async fn submits_are_admitted_by_the_policy_before_they_are_proposed() {
         .expect("job");
     assert_eq!(job_from_info(&info).expect("job JSON").account, "vision");
     assert!(!stranger.into_inner().job_ids.is_empty());
+    let cancel = |user: &str| CancelRequest {
+        user: user.into(),
+        job_id: ok,
+        signal: 0,
+    };
+    let anonymous = client.cancel(cancel("")).await.expect_err("no user");
+    assert_eq!(anonymous.message(), "user: must not be empty");
+    let eves = client
+        .cancel(cancel("eve"))
+        .await
+        .expect_err("not eve's job");
+    assert_eq!(eves.code(), Code::PermissionDenied);
+    assert!(
+        client
+            .cancel(cancel("ana"))
+            .await
+            .expect("hers")
+            .into_inner()
+            .changed
+    );
     scheduler.shutdown().await.expect("shutdown");
 }
