@@ -12,6 +12,7 @@ use crate::local::ports::addresses;
 use crate::local::process::{alive, binary_path, log_tail};
 use crate::local::stop::stop;
 use crate::view;
+use std::path::Path;
 use std::process::{Child, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -68,36 +69,86 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
     let scheduler_bin = binary_path("corral-scheduler")?;
     let agent_bin = binary_path("corral-agent")?;
     layout.create()?;
-    let addrs = addresses(&layout, count, args.port)?;
+    let fresh_cluster = !layout.data_dir(Daemon::Scheduler(1)).is_dir();
+    let mut attempt = 1;
+    let addrs = loop {
+        let addrs = addresses(&layout, count, args.port)?;
+        let logged_before = scheduler_log_sizes(&layout, count);
+        match start_and_wait(&layout, args, &agents, &addrs, &scheduler_bin, &agent_bin) {
+            Ok(()) => break addrs,
+            // A port picked free was taken by another program before the scheduler bound it:
+            // pick again (a new cluster's half-made state goes; a one-scheduler cluster may
+            // move to another port).
+            Err(_) if attempt < PORT_ATTEMPTS && lost_a_port(&layout, &logged_before) => {
+                if fresh_cluster {
+                    for id in 1..=count {
+                        let _ = std::fs::remove_dir_all(layout.data_dir(Daemon::Scheduler(id)));
+                    }
+                } else if count > 1 {
+                    return Err(Failure::refused(
+                        "a scheduler's port was taken by another program; run `corral up` again",
+                    ));
+                }
+                attempt += 1;
+            }
+            Err(failure) => return Err(failure),
+        }
+    };
+    print_welcome(&layout, &agents, &addrs);
+    Ok(())
+}
+
+/// How often `up` picks ports again when one was taken between picking and binding.
+const PORT_ATTEMPTS: u32 = 3;
+
+/// Starts every daemon and waits until the cluster is ready; on failure stops what it started.
+fn start_and_wait(
+    layout: &Layout,
+    args: &UpArgs,
+    agents: &Agents,
+    addrs: &[String],
+    scheduler_bin: &Path,
+    agent_bin: &Path,
+) -> Result<(), Failure> {
     let mut started: Vec<(Daemon, Child)> = Vec::new();
     // Nodes must register after this (a resumed state still lists the nodes of the last run).
     let since_secs = view::now_secs();
     let result = start_all(
-        &layout,
-        &agents,
-        &addrs,
-        &scheduler_bin,
-        &agent_bin,
+        layout,
+        agents,
+        addrs,
+        scheduler_bin,
+        agent_bin,
         &mut started,
     )
     .and_then(|()| layout.save_settings(agents.count, &agents.fake_gpus))
-    .and_then(|()| {
-        wait_ready(
-            &layout,
-            args.wait,
-            &agents,
-            &addrs,
-            since_secs,
-            &mut started,
-        )
-    });
-    if let Err(failure) = result {
+    .and_then(|()| wait_ready(layout, args.wait, agents, addrs, since_secs, &mut started));
+    if result.is_err() {
         let pids: Vec<(Daemon, u32)> = started.iter().map(|(d, c)| (*d, c.id())).collect();
-        stop(&layout, &pids, Duration::from_secs(5));
-        return Err(failure);
+        stop(layout, &pids, Duration::from_secs(5));
     }
-    print_welcome(&layout, &agents, &addrs);
-    Ok(())
+    result
+}
+
+/// The sizes of the schedulers' logs (they are appended to across runs), 0 for none yet.
+fn scheduler_log_sizes(layout: &Layout, count: u32) -> Vec<usize> {
+    (1..=count)
+        .map(|id| {
+            std::fs::metadata(layout.log_file(Daemon::Scheduler(id)))
+                .map_or(0, |m| m.len() as usize)
+        })
+        .collect()
+}
+
+/// Whether a scheduler could not listen because its port was in use, by what its log gained
+/// past `logged_before` (one size per scheduler, from `scheduler_log_sizes`).
+fn lost_a_port(layout: &Layout, logged_before: &[usize]) -> bool {
+    logged_before.iter().enumerate().any(|(i, &before)| {
+        let log =
+            std::fs::read(layout.log_file(Daemon::Scheduler(i as u32 + 1))).unwrap_or_default();
+        String::from_utf8_lossy(log.get(before..).unwrap_or_default())
+            .contains("Address already in use")
+    })
 }
 
 /// Says so and answers `true` when every daemon of a pid file here is alive; clears stale pid
