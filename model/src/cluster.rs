@@ -5,6 +5,7 @@ use crate::ids::{JobId, NodeId};
 use crate::job::Job;
 use crate::node::Node;
 use crate::state_machine::JobState;
+use crate::submit_requests::{self, NoNamedRequests, SubmitRequests};
 use crate::usage::UsageBook;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,8 +30,14 @@ pub struct ClusterState {
     pub(crate) holding: BTreeSet<JobId>,
     /// The next job id to hand out. Only grows.
     pub(crate) next_job_id: u64,
-    /// `(user, client request id)` → the jobs that submit made, for idempotent retries.
-    pub(crate) submit_requests: BTreeMap<(String, String), Vec<JobId>>,
+    /// Written as an empty `submit_requests` map, where releases before 2026-12-05 stored the
+    /// `(user, request id)` pairs: those releases still decode today's snapshots.
+    #[serde(rename = "submit_requests")]
+    pub(crate) no_named_requests: NoNamedRequests,
+    /// Digest of `(user, client request id)` → the jobs that submit made, for idempotent
+    /// retries (`submit_requests.rs`). Pairs stored by older releases are converted on load.
+    #[serde(rename = "submit_request_digests")]
+    pub(crate) submit_requests: SubmitRequests,
     /// Leader time of the last applied command; never goes backwards.
     pub(crate) now_secs: u64,
     pub(crate) policy_source: Option<String>,
@@ -50,7 +57,11 @@ struct StoredClusterState {
     node_by_name: BTreeMap<String, NodeId>,
     jobs: BTreeMap<JobId, Box<Job>>,
     next_job_id: u64,
+    /// Written before 2026-12-05 (and then always present, possibly empty).
+    #[serde(default)]
     submit_requests: BTreeMap<(String, String), Vec<JobId>>,
+    #[serde(default)]
+    submit_request_digests: SubmitRequests,
     now_secs: u64,
     policy_source: Option<String>,
     policy_version: u64,
@@ -80,7 +91,12 @@ impl From<StoredClusterState> for ClusterState {
             pending,
             holding,
             next_job_id: stored.next_job_id,
-            submit_requests: stored.submit_requests,
+            no_named_requests: NoNamedRequests,
+            submit_requests: {
+                let mut digests = stored.submit_request_digests;
+                digests.extend(submit_requests::from_named(stored.submit_requests));
+                digests
+            },
             now_secs: stored.now_secs,
             policy_source: stored.policy_source,
             policy_version: stored.policy_version,
@@ -103,7 +119,8 @@ impl Default for ClusterState {
             pending: BTreeSet::new(),
             holding: BTreeSet::new(),
             next_job_id: 1,
-            submit_requests: BTreeMap::new(),
+            no_named_requests: NoNamedRequests,
+            submit_requests: SubmitRequests::new(),
             now_secs: 0,
             policy_source: None,
             policy_version: 0,

@@ -16,6 +16,7 @@ pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod state_machine;
+pub mod submit_requests;
 pub mod usage;
 
 pub use apply::ApplyError;

@@ -8,6 +8,7 @@ use crate::job::{ArrayMember, Job};
 use crate::shape::Shape;
 use crate::spec::BeginTime;
 use crate::state_machine::JobState;
+use crate::submit_requests::{JobRun, RequestDigest};
 
 /// The most jobs one submit may create (array tasks).
 pub const MAX_JOBS_PER_SUBMIT: usize = 100_000;
@@ -15,10 +16,10 @@ pub const MAX_JOBS_PER_SUBMIT: usize = 100_000;
 impl ClusterState {
     pub(super) fn apply_submit(&mut self, submit: Submit) -> Result<Applied, ApplyError> {
         if let Some(request) = &submit.client_request_id {
-            let key = (submit.user.clone(), request.clone());
-            if let Some(jobs) = self.submit_requests.get(&key) {
+            let key = RequestDigest::of(&submit.user, request);
+            if let Some(run) = self.submit_requests.get(&key) {
                 return Ok(Applied::Submitted {
-                    jobs: jobs.clone(),
+                    jobs: run.ids(),
                     duplicate: true,
                 });
             }
@@ -74,9 +75,10 @@ impl ClusterState {
             self.pending.insert(id);
             ids.push(id);
         }
-        if let Some(request) = submit.client_request_id {
+        if let Some(request) = &submit.client_request_id {
+            let run = JobRun::of(&ids).expect("a submit's ids are consecutive and not empty");
             self.submit_requests
-                .insert((submit.user, request), ids.clone());
+                .insert(RequestDigest::of(&submit.user, request), run);
         }
         Ok(Applied::Submitted {
             jobs: ids,

@@ -3,7 +3,9 @@
 
 use crate::common::commands::submit_with_request_id;
 use corral_model::{Applied, Command, JobId};
-use corral_raft::encoding::{decode_entry, decode_log_id, decode_snapshot, decode_vote};
+use corral_raft::encoding::{
+    decode_entry, decode_log_id, decode_snapshot, decode_vote, encode_snapshot,
+};
 use corral_raft::types::LogId;
 use openraft::{CommittedLeaderId, EntryPayload, Vote};
 use std::collections::BTreeSet;
@@ -107,6 +109,26 @@ fn v1_snapshot() {
         ("alice", 1_700_000_005)
     );
     // The submit-request table (keyed by (user, request id)) came back: a retry is a duplicate.
+    let retry = state
+        .apply(1_700_000_009, submit_with_request_id("alice", "req-1"))
+        .expect("retry");
+    assert_eq!(
+        retry,
+        Applied::Submitted {
+            jobs: vec![JobId(1)],
+            duplicate: true
+        }
+    );
+}
+
+#[test]
+fn v1_snapshot_rewritten_today_keeps_its_submit_requests_as_digests() {
+    let old = decode_snapshot(&read("snapshot.cbor")).expect("decode snapshot");
+    let bytes = encode_snapshot(&old.meta, &old.state).expect("encode snapshot");
+    // Releases before digests require the `submit_requests` field: it is still written, empty.
+    let needle = b"submit_requests\xa0";
+    assert!(bytes.windows(needle.len()).any(|w| w == needle));
+    let mut state = decode_snapshot(&bytes).expect("decode rewritten").state;
     let retry = state
         .apply(1_700_000_009, submit_with_request_id("alice", "req-1"))
         .expect("retry");
