@@ -119,7 +119,7 @@ fn exported(placement: &Placement) -> Env {
         .as_ref()
         .map(|l| l.env.clone())
         .unwrap_or_default();
-    match &placement.job.spec.export {
+    match &placement.job.spec.extras().export {
         Export::All => submitted,
         Export::None => Env::from([("PATH".to_string(), MINIMAL_PATH.to_string())]),
         Export::Vars { include_all, vars } => {
@@ -177,7 +177,7 @@ mod tests {
 
     fn placement(export: Export) -> Placement {
         let mut job = job_with(42, "train");
-        job.spec.export = export;
+        job.spec.extras_mut().export = export;
         job.spec.launch = Some(Box::new(Launch {
             script: "#!/bin/sh\n".into(),
             args: vec![],

@@ -21,9 +21,9 @@ pub fn output_files(job: &Job, first_node: &str, workdir: &Path) -> OutputFiles 
     } else {
         "slurm-%j.out"
     };
-    let stdout_pattern = job.spec.output.as_deref().unwrap_or(default);
+    let stdout_pattern = job.spec.extras().output.as_deref().unwrap_or(default);
     let stdout = workdir.join(expand(stdout_pattern, job, first_node));
-    let stderr = match job.spec.error.as_deref() {
+    let stderr = match job.spec.extras().error.as_deref() {
         Some(pattern) => workdir.join(expand(pattern, job, first_node)),
         None => stdout.clone(),
     };
@@ -94,7 +94,7 @@ mod tests {
         let files = output_files(&job, "n", Path::new("/w"));
         assert_eq!(files.stdout, PathBuf::from("/w/slurm-7.out"));
         assert_eq!(files.stderr, files.stdout);
-        job.spec.error = Some("/abs/%j.err".into());
+        job.spec.extras_mut().error = Some("/abs/%j.err".into());
         job.array = Some(ArrayMember {
             array_job_id: JobId(5),
             task_id: 2,

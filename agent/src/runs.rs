@@ -232,6 +232,7 @@ impl LocalRuns {
         argv.extend(launch.args.iter().cloned());
         let cwd = PathBuf::from(
             job.spec
+                .extras()
                 .chdir
                 .clone()
                 .unwrap_or_else(|| launch.submit_dir.clone()),
@@ -248,7 +249,7 @@ impl LocalRuns {
         env.insert("CORRAL_STDERR".into(), files.stderr.display().to_string());
         // Where `srun` marks a step killed for memory (`run_dir::STEP_OOM`).
         env.insert("CORRAL_RUN_DIR".into(), dir.path().display().to_string());
-        let container = job.spec.container_image.as_ref().map(|image| {
+        let container = job.spec.extras().container_image.as_ref().map(|image| {
             let submit_dir = Path::new(&launch.submit_dir);
             self.container_launch(image, placement, dir, &cwd, submit_dir)
         });

@@ -129,10 +129,9 @@ async fn assert_removed(name: &str) {
 }
 
 fn container_job(name: &str, image: &str) -> JobSpec {
-    JobSpec {
-        container_image: Some(image.to_string()),
-        ..gpu_job(name, 0, 60)
-    }
+    let mut spec = gpu_job(name, 0, 60);
+    spec.extras_mut().container_image = Some(image.to_string());
+    spec
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -37,8 +37,9 @@ pub fn render(
     );
     push(&mut rows, "memory", spec.mem.map(memory));
     push(&mut rows, "gpus", gpus(spec));
-    if !spec.other_gres.is_empty() {
+    if !spec.extras().other_gres.is_empty() {
         let gres: Vec<String> = spec
+            .extras()
             .other_gres
             .iter()
             .map(|g| match &g.kind {
@@ -59,16 +60,16 @@ pub fn render(
         "constraint",
         spec.constraint.as_deref().map(constraint),
     );
-    push(&mut rows, "nodelist", list(&spec.nodelist));
-    push(&mut rows, "exclude", list(&spec.exclude));
-    push(&mut rows, "reservation", spec.reservation.clone());
+    push(&mut rows, "nodelist", list(&spec.extras().nodelist));
+    push(&mut rows, "exclude", list(&spec.extras().exclude));
+    push(&mut rows, "reservation", spec.extras().reservation.clone());
     push(&mut rows, "array", spec.array.as_deref().map(array));
     push(
         &mut rows,
         "dependency",
         spec.dependency.as_deref().map(dependency),
     );
-    push(&mut rows, "begin", spec.begin.map(begin));
+    push(&mut rows, "begin", spec.extras().begin.map(begin));
     push(
         &mut rows,
         "requeue",
@@ -96,14 +97,18 @@ pub fn render(
         "nice",
         (spec.nice != 0).then(|| spec.nice.to_string()),
     );
-    push(&mut rows, "output", spec.output.clone());
-    push(&mut rows, "error", spec.error.clone());
-    push(&mut rows, "chdir", spec.chdir.clone());
-    push(&mut rows, "export", export(&spec.export));
-    push(&mut rows, "container image", spec.container_image.clone());
-    push(&mut rows, "mail type", list(&spec.mail_type));
-    push(&mut rows, "mail user", spec.mail_user.clone());
-    push(&mut rows, "comment", spec.comment.clone());
+    push(&mut rows, "output", spec.extras().output.clone());
+    push(&mut rows, "error", spec.extras().error.clone());
+    push(&mut rows, "chdir", spec.extras().chdir.clone());
+    push(&mut rows, "export", export(&spec.extras().export));
+    push(
+        &mut rows,
+        "container image",
+        spec.extras().container_image.clone(),
+    );
+    push(&mut rows, "mail type", list(&spec.extras().mail_type));
+    push(&mut rows, "mail user", spec.extras().mail_user.clone());
+    push(&mut rows, "comment", spec.extras().comment.clone());
     key_value(&rows)
 }
 
@@ -155,7 +160,8 @@ fn gpus(spec: &JobSpec) -> Option<String> {
         spec.gpus_per_node
             .as_ref()
             .map(|g| format!("{} per node", count(g))),
-        spec.gpus_per_task
+        spec.extras()
+            .gpus_per_task
             .as_ref()
             .map(|g| format!("{} per task", count(g))),
     ]

@@ -44,7 +44,7 @@ impl Shape {
         let tasks_per_node = spec.ntasks_per_node;
         let explicit_nodes = spec.nodes;
         // `-G N --gpus-per-task=G` without `-n` means N/G tasks, as sbatch works it out.
-        let tasks_from_gpus = match (&spec.gpus_per_job, &spec.gpus_per_task) {
+        let tasks_from_gpus = match (&spec.gpus_per_job, &spec.extras().gpus_per_task) {
             (Some(total), Some(per)) if per.count > 0 => Some(total.count.div_ceil(per.count)),
             _ => None,
         };
@@ -100,7 +100,7 @@ fn gpu_demand(spec: &JobSpec) -> (GpuDemand, Option<String>) {
         pick(c, GpuDemand::Total)
     } else if let Some(c) = &spec.gpus_per_node {
         pick(c, GpuDemand::PerNode)
-    } else if let Some(c) = &spec.gpus_per_task {
+    } else if let Some(c) = &spec.extras().gpus_per_task {
         pick(c, GpuDemand::PerTask)
     } else {
         (GpuDemand::None, None)
@@ -127,6 +127,7 @@ fn implied_nodes(tasks: u32, tasks_per_node: Option<u32>, gpus: GpuDemand) -> No
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::SpecExtras;
 
     fn gpus(n: u32) -> Option<GpuCount> {
         Some(GpuCount {
@@ -161,7 +162,11 @@ mod tests {
         let spec = JobSpec {
             ntasks: Some(12),
             ntasks_per_node: Some(4),
-            gpus_per_task: gpus(1),
+            extras: SpecExtras {
+                gpus_per_task: gpus(1),
+                ..SpecExtras::default()
+            }
+            .into(),
             ..JobSpec::default()
         };
         let s = Shape::of(&spec);
@@ -173,7 +178,11 @@ mod tests {
     fn total_gpus_with_gpus_per_task_imply_the_task_count() {
         let spec = JobSpec {
             gpus_per_job: gpus(4),
-            gpus_per_task: gpus(1),
+            extras: SpecExtras {
+                gpus_per_task: gpus(1),
+                ..SpecExtras::default()
+            }
+            .into(),
             ..JobSpec::default()
         };
         let s = Shape::of(&spec);

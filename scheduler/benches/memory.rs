@@ -1,9 +1,10 @@
 //! Scheduler memory with many jobs known: one scheduler node in this process (sled, fsync on,
 //! snapshots every 10,000 entries as by default), 256 clients submitting 1,000,000 one-GPU jobs
-//! (no agent registered, so all stay PENDING and are known to the state). Prints the process's
-//! resident memory (VmRSS, and the peak VmHWM) every 100,000 jobs. The clients live in the same
-//! process and hold almost nothing. `cargo bench -p corral-scheduler --bench memory -- 300000`
-//! stops at that many jobs instead.
+//! (no agent registered, so all stay PENDING and are known to the state), each with a client
+//! request id shaped like `corral submit`'s, so the retry table is measured too. Prints the
+//! process's resident memory (VmRSS, and the peak VmHWM) every 100,000 jobs. The clients live in
+//! the same process and hold almost nothing. `cargo bench -p corral-scheduler --bench memory --
+//! 300000` stops at that many jobs instead.
 
 use corral_model::spec::{GpuCount, NodeRange};
 use corral_model::JobSpec;
@@ -52,7 +53,8 @@ async fn run() -> anyhow::Result<()> {
         for client in 0..CLIENTS {
             let channel = channels[client % channels.len()].clone();
             let count = REPORT_EVERY / CLIENTS + usize::from(client < REPORT_EVERY % CLIENTS);
-            tasks.push(tokio::spawn(submit_many(channel, count)));
+            let prefix = format!("corral-{client}-{chunk}");
+            tasks.push(tokio::spawn(submit_many(channel, prefix, count)));
         }
         for task in tasks {
             task.await??;
@@ -69,7 +71,7 @@ async fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn submit_many(channel: Channel, count: usize) -> anyhow::Result<()> {
+async fn submit_many(channel: Channel, prefix: String, count: usize) -> anyhow::Result<()> {
     let mut client = ClientClient::new(channel);
     let spec = JobSpec {
         name: Some("memory".into()),
@@ -80,9 +82,11 @@ async fn submit_many(channel: Channel, count: usize) -> anyhow::Result<()> {
         }),
         ..JobSpec::default()
     };
-    for _ in 0..count {
+    for n in 0..count {
+        // `corral submit` sends `corral-PID-NANOS`: a 30-odd-character id.
+        let request_id = format!("{prefix}-{:019}", n);
         client
-            .submit(submit_request("bench", None, None, &spec))
+            .submit(submit_request("bench", None, Some(&request_id), &spec))
             .await?;
     }
     Ok(())

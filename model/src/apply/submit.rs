@@ -38,7 +38,7 @@ impl ClusterState {
             None => vec![None],
         };
         let shape = Shape::of(&submit.spec);
-        let eligible_secs = match submit.spec.begin {
+        let eligible_secs = match submit.spec.extras().begin {
             None => self.now_secs,
             Some(BeginTime::AfterSubmitSecs(d)) => self.now_secs.saturating_add(d),
             Some(BeginTime::AtEpochSecs(t)) => t.max(self.now_secs),

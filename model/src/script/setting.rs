@@ -170,33 +170,33 @@ impl Setting {
             Setting::Mem(v) => spec.mem = Some(v),
             Setting::GpusPerJob(v) => spec.gpus_per_job = Some(v),
             Setting::GpusPerNode(v) => spec.gpus_per_node = Some(v),
-            Setting::GpusPerTask(v) => spec.gpus_per_task = Some(v),
+            Setting::GpusPerTask(v) => spec.extras_mut().gpus_per_task = Some(v),
             Setting::Gres(request) => {
                 if request.gpu.is_some() {
                     spec.gpus_per_node = request.gpu;
                 }
-                spec.other_gres = request.other;
+                spec.extras_mut().other_gres = request.other;
             }
             Setting::Time(v) => spec.time_limit = v,
             Setting::Array(v) => spec.array = Some(Box::new(v)),
             Setting::Dependency(v) => spec.dependency = Some(Box::new(v)),
-            Setting::Output(v) => spec.output = Some(v),
-            Setting::Error(v) => spec.error = Some(v),
+            Setting::Output(v) => spec.extras_mut().output = Some(v),
+            Setting::Error(v) => spec.extras_mut().error = Some(v),
             Setting::Requeue(v) => spec.requeue = Some(v),
             Setting::Signal(v) => spec.signal = Some(Box::new(v)),
             Setting::Exclusive => spec.exclusive = true,
             Setting::Constraint(v) => spec.constraint = Some(Box::new(v)),
             Setting::Nice(v) => spec.nice = v,
-            Setting::Begin(v) => spec.begin = Some(v),
-            Setting::Chdir(v) => spec.chdir = Some(v),
-            Setting::Export(v) => spec.export = v,
-            Setting::Comment(v) => spec.comment = Some(v),
-            Setting::ContainerImage(v) => spec.container_image = Some(v),
-            Setting::MailType(v) => spec.mail_type = v,
-            Setting::MailUser(v) => spec.mail_user = Some(v),
-            Setting::Reservation(v) => spec.reservation = Some(v),
-            Setting::Nodelist(v) => spec.nodelist = v,
-            Setting::Exclude(v) => spec.exclude = v,
+            Setting::Begin(v) => spec.extras_mut().begin = Some(v),
+            Setting::Chdir(v) => spec.extras_mut().chdir = Some(v),
+            Setting::Export(v) => spec.extras_mut().export = v,
+            Setting::Comment(v) => spec.extras_mut().comment = Some(v),
+            Setting::ContainerImage(v) => spec.extras_mut().container_image = Some(v),
+            Setting::MailType(v) => spec.extras_mut().mail_type = v,
+            Setting::MailUser(v) => spec.extras_mut().mail_user = Some(v),
+            Setting::Reservation(v) => spec.extras_mut().reservation = Some(v),
+            Setting::Nodelist(v) => spec.extras_mut().nodelist = v,
+            Setting::Exclude(v) => spec.extras_mut().exclude = v,
         }
     }
 }

@@ -18,9 +18,11 @@ pub fn check_consistency(
             .get(&slot)
             .map_or(("", Origin::CommandLine), |p| (p.option.as_str(), p.origin))
     };
-    let any_gpus =
-        spec.gpus_per_job.is_some() || spec.gpus_per_node.is_some() || spec.gpus_per_task.is_some();
-    if spec.gpus_per_task.is_some() && spec.ntasks.is_none() && spec.gpus_per_job.is_none() {
+    let any_gpus = spec.gpus_per_job.is_some()
+        || spec.gpus_per_node.is_some()
+        || spec.extras().gpus_per_task.is_some();
+    if spec.extras().gpus_per_task.is_some() && spec.ntasks.is_none() && spec.gpus_per_job.is_none()
+    {
         let (option, origin) = at(Slot::GpusPerTask);
         return Err(inconsistent(
             option,
@@ -43,7 +45,7 @@ pub fn check_consistency(
     let models: Vec<(&str, Slot)> = [
         (&spec.gpus_per_job, Slot::GpusPerJob),
         (&spec.gpus_per_node, Slot::GpusPerNode),
-        (&spec.gpus_per_task, Slot::GpusPerTask),
+        (&spec.extras().gpus_per_task, Slot::GpusPerTask),
     ]
     .into_iter()
     .filter_map(|(count, slot)| Some((count.as_ref()?.model.as_deref()?, slot)))

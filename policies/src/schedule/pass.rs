@@ -340,15 +340,15 @@ fn candidate_nodes<'n>(
         .map(Vec::as_slice)
         .unwrap_or(&[]);
     let spec = &c.job.spec;
-    if spec.nodelist.is_empty() && spec.exclude.is_empty() {
+    if spec.extras().nodelist.is_empty() && spec.extras().exclude.is_empty() {
         return Cow::Borrowed(all);
     }
     all.iter()
         .copied()
         .filter(|id| {
             let name = cluster.node(*id).map(|n| n.name()).unwrap_or("");
-            (spec.nodelist.is_empty() || spec.nodelist.iter().any(|n| n == name))
-                && !spec.exclude.iter().any(|n| n == name)
+            (spec.extras().nodelist.is_empty() || spec.extras().nodelist.iter().any(|n| n == name))
+                && !spec.extras().exclude.iter().any(|n| n == name)
         })
         .collect::<Vec<_>>()
         .into()
@@ -359,8 +359,8 @@ fn fail_key<'a>(job: &'a Job, partition: &'a str) -> FailKey<'a> {
         partition,
         shape: &job.shape,
         constraint: &job.spec.constraint,
-        nodelist: &job.spec.nodelist,
-        exclude: &job.spec.exclude,
+        nodelist: &job.spec.extras().nodelist,
+        exclude: &job.spec.extras().exclude,
     }
 }
 

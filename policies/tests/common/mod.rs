@@ -21,7 +21,7 @@
 
 use corral_model::spec::{
     ArraySpec, Dependency, DependencyCombine, DependencyCondition, GpuCount, JobSpec, NodeRange,
-    TimeLimit,
+    SpecExtras, TimeLimit,
 };
 use corral_model::*;
 use corral_policies::config::{parse_policy, Policy};
@@ -103,7 +103,11 @@ pub fn job_spec(kv: &BTreeMap<&str, &str>, ids: &BTreeMap<u64, JobId>) -> JobSpe
         cpus_per_task: num("cpus"),
         gpus_per_node: kv.get("gpus_per_node").and_then(|v| count(v, model)),
         gpus_per_job: kv.get("gpus").and_then(|v| count(v, model)),
-        gpus_per_task: kv.get("gpus_per_task").and_then(|v| count(v, model)),
+        extras: SpecExtras {
+            gpus_per_task: kv.get("gpus_per_task").and_then(|v| count(v, model)),
+            ..SpecExtras::default()
+        }
+        .into(),
         time_limit: match kv.get("time") {
             None | Some(&"none") => TimeLimit::NotSet,
             Some(&"unlimited") => TimeLimit::Unlimited,

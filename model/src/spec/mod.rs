@@ -4,11 +4,18 @@
 
 use serde::{Deserialize, Serialize};
 
+mod extras;
+mod wire;
+
+pub use extras::{Extras, SpecExtras};
+
 /// What a user asked for. Nothing here is validated against a cluster or a policy: that is the
 /// business of `policies`. What is here has passed syntactic validation (counts are positive,
-/// times are well formed). Large fields that most jobs leave empty are boxed: the scheduler
-/// keeps a `JobSpec` per job in memory (serde writes a box as what it holds).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// times are well formed). The scheduler keeps a `JobSpec` per job in memory, so the fields most
+/// jobs leave unset live apart, in `extras` (boxed, absent when all are unset), and the large
+/// ones here are boxed. None of this shows in the serde form, which is flat, the fields in the
+/// order below with the extras in their places (`wire.rs`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JobSpec {
     /// `-J/--job-name`. When absent, the script's file name (or `wrap`) is used by the submitter.
     pub name: Option<String>,
@@ -28,19 +35,12 @@ pub struct JobSpec {
     pub gpus_per_job: Option<GpuCount>,
     /// `--gpus-per-node`, and `--gres=gpu[:TYPE]:N` (Slurm's gres counts are per node).
     pub gpus_per_node: Option<GpuCount>,
-    pub gpus_per_task: Option<GpuCount>,
-    /// Generic resources other than GPUs named in `--gres` (`shard:1`), per node, in given order.
-    pub other_gres: Vec<GresCount>,
     /// `-t/--time`.
     pub time_limit: TimeLimit,
     /// `-a/--array`.
     pub array: Option<Box<ArraySpec>>,
     /// `-d/--dependency`.
     pub dependency: Option<Box<Dependency>>,
-    /// `-o/--output` pattern, with `%j %A %a %x %u %N %%` unexpanded.
-    pub output: Option<String>,
-    /// `-e/--error` pattern.
-    pub error: Option<String>,
     /// `--requeue` (`Some(true)`) / `--no-requeue` (`Some(false)`); `None` means the policy decides.
     pub requeue: Option<bool>,
     /// `--signal=[B:]SIG[@SECS]`.
@@ -51,26 +51,23 @@ pub struct JobSpec {
     pub constraint: Option<Box<Constraint>>,
     /// `--nice`: lowers priority by this much (negative raises it; admins only).
     pub nice: i32,
-    /// `--begin`: the job may not start before this.
-    pub begin: Option<BeginTime>,
-    /// `-D/--chdir`.
-    pub chdir: Option<String>,
-    /// `--export`.
-    pub export: Export,
-    pub comment: Option<String>,
-    /// `--container-image`: run the tasks in this (local) image.
-    pub container_image: Option<String>,
-    /// `--mail-type`, as given (`BEGIN`, `END`, `FAIL`, `ALL`, …).
-    pub mail_type: Vec<String>,
-    pub mail_user: Option<String>,
-    pub reservation: Option<String>,
-    /// `-w/--nodelist`: nodes the job must run on.
-    pub nodelist: Vec<String>,
-    /// `-x/--exclude`: nodes the job must not run on.
-    pub exclude: Vec<String>,
+    /// `--gpus-per-task`, `--output`, `--begin`, `--export` and the other options most jobs
+    /// leave unset (`SpecExtras`): read them with `extras()`, set them with `extras_mut()`.
+    pub extras: Extras,
     /// What to run: filled by the submitter, not by directives. Absent for simulated jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch: Option<Box<crate::launch::Launch>>,
+}
+
+impl JobSpec {
+    /// The rarely set options (all unset when the job gave none).
+    pub fn extras(&self) -> &SpecExtras {
+        self.extras.get()
+    }
+
+    /// The rarely set options, for writing.
+    pub fn extras_mut(&mut self) -> &mut SpecExtras {
+        self.extras.get_mut()
+    }
 }
 
 /// `-N MIN[-MAX]`.
