@@ -3,7 +3,7 @@
 //! released, so the same directory can be opened again at once). openraft drops its replication
 //! tasks, and the log readers they hold, a little after its core stops.
 
-use crate::engine::{EngineError, LogRecord, MetaKey, StorageEngine};
+use crate::engine::{EngineError, LogRecord, MetaKey, SnapshotWriter, StorageEngine};
 use tokio::sync::oneshot;
 
 pub struct Closing<E> {
@@ -53,5 +53,9 @@ impl<E: StorageEngine> StorageEngine for Closing<E> {
 
     fn put_meta(&self, key: MetaKey, value: &[u8], durable: bool) -> Result<(), EngineError> {
         self.engine.put_meta(key, value, durable)
+    }
+
+    fn snapshot_writer(&self) -> Result<Box<dyn SnapshotWriter + '_>, EngineError> {
+        self.engine.snapshot_writer()
     }
 }

@@ -153,14 +153,39 @@ pub fn encode_snapshot(
     meta: &SnapshotMeta,
     state: &ClusterState,
 ) -> Result<Vec<u8>, EncodingError> {
-    let record = SnapshotRecord {
+    encode("snapshot", &snapshot_record(meta, state))
+}
+
+/// Writes the snapshot record to `writer` as it is encoded (the same bytes as `encode_snapshot`),
+/// so that a large state never sits in memory twice.
+pub fn encode_snapshot_to(
+    meta: &SnapshotMeta,
+    state: &ClusterState,
+    writer: &mut dyn std::io::Write,
+) -> Result<(), EncodingError> {
+    let record = snapshot_record(meta, state);
+    let failed = |reason: String| EncodingError::Encode {
+        what: "snapshot",
+        reason,
+    };
+    writer
+        .write_all(&[FORMAT_VERSION])
+        .map_err(|e| failed(e.to_string()))?;
+    ciborium::into_writer(&record, &mut *writer).map_err(|e| failed(e.to_string()))?;
+    writer.flush().map_err(|e| failed(e.to_string()))
+}
+
+fn snapshot_record<'a>(
+    meta: &SnapshotMeta,
+    state: &'a ClusterState,
+) -> SnapshotRecord<&'a ClusterState> {
+    SnapshotRecord {
         snapshot_id: meta.snapshot_id.clone(),
         last_applied: meta.last_log_id.as_ref().map(log_id_record),
         membership_log_id: meta.last_membership.log_id().as_ref().map(log_id_record),
         membership: membership_record(meta.last_membership.membership()),
         state,
-    };
-    encode("snapshot", &record)
+    }
 }
 
 pub fn decode_snapshot(bytes: &[u8]) -> Result<SnapshotContents, EncodingError> {

@@ -2,6 +2,7 @@
 //! written against. sled is the default engine (`sled_engine.rs`); another engine only has to keep
 //! the durability promises written on each method.
 
+use std::io::Write;
 use thiserror::Error;
 
 /// A storage engine's failure, with the operation and the path or key it was about.
@@ -71,4 +72,50 @@ pub trait StorageEngine: Send + Sync + 'static {
 
     /// Writes a named record; durable on return when `durable` is true.
     fn put_meta(&self, key: MetaKey, value: &[u8], durable: bool) -> Result<(), EngineError>;
+
+    /// A writer for a new snapshot record, so that a large state can be streamed to disk rather
+    /// than encoded whole in memory first. Until `commit` returns `Ok`, the current snapshot is
+    /// unchanged. The default buffers the record and commits it with `put_meta`.
+    fn snapshot_writer(&self) -> Result<Box<dyn SnapshotWriter + '_>, EngineError> {
+        Ok(Box::new(BufferedSnapshot::new(self)))
+    }
+}
+
+/// A snapshot record being written: its bytes go in through `Write`.
+pub trait SnapshotWriter: Write + Send {
+    /// Makes what was written the current snapshot, durably. Dropped without it, a writer
+    /// changes nothing.
+    fn commit(self: Box<Self>) -> Result<(), EngineError>;
+}
+
+/// A snapshot record gathered in memory, then stored with `put_meta` (for engines that keep the
+/// snapshot as a named record).
+pub struct BufferedSnapshot<'a, E: ?Sized> {
+    engine: &'a E,
+    bytes: Vec<u8>,
+}
+
+impl<'a, E: StorageEngine + ?Sized> BufferedSnapshot<'a, E> {
+    pub fn new(engine: &'a E) -> BufferedSnapshot<'a, E> {
+        BufferedSnapshot {
+            engine,
+            bytes: Vec::new(),
+        }
+    }
+}
+
+impl<E: StorageEngine + ?Sized> Write for BufferedSnapshot<'_, E> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<E: StorageEngine + ?Sized> SnapshotWriter for BufferedSnapshot<'_, E> {
+    fn commit(self: Box<Self>) -> Result<(), EngineError> {
+        self.engine.put_meta(MetaKey::Snapshot, &self.bytes, true)
+    }
 }

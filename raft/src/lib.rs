@@ -44,6 +44,7 @@ pub mod log_store;
 pub mod node;
 pub mod sled_engine;
 pub mod snapshot;
+mod snapshot_file;
 pub mod state_machine;
 mod storage_error;
 pub mod types;

@@ -6,7 +6,10 @@
 //! release left in tree `meta` is still read when there is no file. Durability is `Db::flush`,
 //! which fsyncs sled's write-ahead log.
 
-use crate::engine::{EngineError, LogRecord, MetaKey, StorageEngine};
+use crate::engine::{
+    BufferedSnapshot, EngineError, LogRecord, MetaKey, SnapshotWriter, StorageEngine,
+};
+use crate::snapshot_file::{replace_durably, FileSnapshot};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -62,14 +65,8 @@ impl SledEngine {
     /// Replaces the snapshot file durably: a crash leaves the old file or the new one, whole.
     fn write_snapshot_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let temporary = path.with_extension("cbor.tmp");
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)?;
-        if let Some(dir) = path.parent() {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
+        std::fs::File::create(&temporary)?.write_all(bytes)?;
+        replace_durably(&temporary, path)
     }
 
     fn flush(&self, operation: &str) -> Result<(), EngineError> {
@@ -186,6 +183,21 @@ impl StorageEngine for SledEngine {
         }
         Ok(())
     }
+
+    /// Streams the record into the snapshot file (the whole state never sits in memory encoded).
+    fn snapshot_writer(&self) -> Result<Box<dyn SnapshotWriter + '_>, EngineError> {
+        let Some(path) = &self.snapshot_file else {
+            return Ok(Box::new(BufferedSnapshot::new(self)));
+        };
+        // An older release's snapshot in `meta` would only take space once the file exists.
+        let meta = self.meta.clone();
+        let forget_legacy = move || {
+            meta.remove(MetaKey::Snapshot.name())
+                .map(|_| ())
+                .map_err(|e| EngineError::new("write snapshot", e))
+        };
+        Ok(Box::new(FileSnapshot::create(path, forget_legacy)?))
+    }
 }
 
 #[cfg(test)]
@@ -244,6 +256,63 @@ mod tests {
         assert_eq!(
             engine.get_meta(MetaKey::Snapshot).unwrap().as_deref(),
             Some(&b"new"[..])
+        );
+    }
+
+    #[test]
+    fn a_streamed_snapshot_takes_effect_on_commit_and_not_before() {
+        let dir = Dir::new("snapshot-stream");
+        let engine = SledEngine::open(&dir.0).unwrap();
+        engine
+            .meta
+            .insert(MetaKey::Snapshot.name(), &b"old layout"[..])
+            .unwrap();
+        engine.put_meta(MetaKey::Snapshot, b"first", true).unwrap();
+        let building = dir.0.join("corral-snapshot.cbor.building");
+        {
+            let mut abandoned = engine.snapshot_writer().unwrap();
+            abandoned.write_all(b"half a snap").unwrap();
+            assert!(building.exists());
+        }
+        assert!(
+            !building.exists(),
+            "an abandoned write leaves no partial file"
+        );
+        assert_eq!(
+            engine.get_meta(MetaKey::Snapshot).unwrap().as_deref(),
+            Some(&b"first"[..])
+        );
+        engine
+            .meta
+            .insert(MetaKey::Snapshot.name(), &b"old layout"[..])
+            .unwrap();
+        let mut writer = engine.snapshot_writer().unwrap();
+        writer.write_all(b"sec").unwrap();
+        writer.write_all(b"ond").unwrap();
+        assert_eq!(
+            engine.get_meta(MetaKey::Snapshot).unwrap().as_deref(),
+            Some(&b"first"[..])
+        );
+        writer.commit().unwrap();
+        assert!(!building.exists());
+        assert_eq!(engine.meta.get(MetaKey::Snapshot.name()).unwrap(), None);
+        drop(engine);
+        let engine = SledEngine::open(&dir.0).unwrap();
+        assert_eq!(
+            engine.get_meta(MetaKey::Snapshot).unwrap().as_deref(),
+            Some(&b"second"[..])
+        );
+    }
+
+    #[test]
+    fn a_temporary_engine_keeps_a_streamed_snapshot_in_meta() {
+        let engine = SledEngine::temporary().unwrap();
+        let mut writer = engine.snapshot_writer().unwrap();
+        writer.write_all(b"in memory").unwrap();
+        writer.commit().unwrap();
+        assert_eq!(
+            engine.get_meta(MetaKey::Snapshot).unwrap().as_deref(),
+            Some(&b"in memory"[..])
         );
     }
 }

@@ -2,15 +2,21 @@
 //! metadata plus the whole `ClusterState`) kept under `MetaKey::Snapshot`; the same bytes are what
 //! a leader sends to a follower that is too far behind. It is written durably before openraft is
 //! told about it, since openraft purges the log it covers right after.
+//!
+//! A built snapshot is streamed to the engine as it is encoded (hundreds of MiB at a million
+//! jobs would otherwise sit in memory beside the state), and `build_snapshot` hands openraft its
+//! metadata with empty data: openraft 0.9 keeps only the metadata of a snapshot it asked for
+//! (`core/sm/worker.rs`, `storage/helper.rs`); what it sends to a follower comes from
+//! `get_current_snapshot`, which reads the stored record. Revisit on an openraft upgrade.
 
-use crate::encoding::encode_snapshot;
+use crate::encoding::encode_snapshot_to;
 use crate::engine::{MetaKey, StorageEngine};
 use crate::state_machine::SharedState;
 use crate::storage_error::write_snapshot;
 use crate::types::{LogId, Snapshot, SnapshotMeta, StorageError, TypeConfig};
 use openraft::RaftSnapshotBuilder;
 use std::io::Cursor;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// The last log id of the snapshot on disk. Writes go through it, so a snapshot built from older
 /// state never replaces a newer one (a build and an install can overlap).
@@ -21,6 +27,10 @@ impl SnapshotSlot {
     pub fn holding(last_log_id: Option<LogId>) -> SnapshotSlot {
         SnapshotSlot(Arc::new(Mutex::new(last_log_id)))
     }
+
+    fn lock(&self) -> MutexGuard<'_, Option<LogId>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Writes an encoded snapshot durably unless the one on disk is newer.
@@ -30,7 +40,7 @@ pub fn persist_snapshot<E: StorageEngine>(
     last_log_id: Option<LogId>,
     bytes: &[u8],
 ) -> Result<(), StorageError> {
-    let mut held = slot.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut held = slot.lock();
     if last_log_id < *held {
         return Ok(());
     }
@@ -71,20 +81,38 @@ impl<E: StorageEngine> SnapshotBuilder<E> {
 
 impl<E: StorageEngine> RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder<E> {
     async fn build_snapshot(&mut self) -> Result<Snapshot, StorageError> {
-        let (meta, bytes) = {
+        // Held throughout, so an install cannot overlap the write (lock order: slot, then state).
+        let mut held = self.slot.lock();
+        let (meta, writer) = {
             let applied = self.state.read();
             let meta = SnapshotMeta {
                 last_log_id: applied.last_applied,
                 last_membership: applied.membership.clone(),
                 snapshot_id: snapshot_id(applied.last_applied),
             };
-            let bytes = encode_snapshot(&meta, &applied.cluster).map_err(|e| write_snapshot(&e))?;
-            (meta, bytes)
+            if meta.last_log_id < *held {
+                // A newer snapshot was installed meanwhile; this one would only replace it.
+                return Ok(metadata_only(meta));
+            }
+            let mut writer = self
+                .engine
+                .snapshot_writer()
+                .map_err(|e| write_snapshot(&e))?;
+            encode_snapshot_to(&meta, &applied.cluster, &mut writer)
+                .map_err(|e| write_snapshot(&e))?;
+            (meta, writer)
         };
-        persist_snapshot(self.engine.as_ref(), &self.slot, meta.last_log_id, &bytes)?;
-        Ok(Snapshot {
-            meta,
-            snapshot: Box::new(Cursor::new(bytes)),
-        })
+        // The state is free again; only the fsync and rename are left.
+        writer.commit().map_err(|e| write_snapshot(&e))?;
+        *held = meta.last_log_id;
+        Ok(metadata_only(meta))
+    }
+}
+
+/// A built snapshot as openraft takes it back: see the module comment.
+fn metadata_only(meta: SnapshotMeta) -> Snapshot {
+    Snapshot {
+        meta,
+        snapshot: Box::new(Cursor::new(Vec::new())),
     }
 }
