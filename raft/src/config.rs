@@ -16,6 +16,9 @@ pub struct RaftConfig {
     /// Build a snapshot once this many entries were applied since the last one; 0 = never
     /// (snapshots are then only built when asked for).
     pub snapshot_after_entries: u64,
+    /// Also build one once the log entries appended since the last snapshot, encoded, pass this
+    /// many MiB; 0 = no such limit.
+    pub snapshot_after_log_mib: u64,
     /// Entries kept in the log below a snapshot, so slightly lagging followers need no snapshot.
     pub entries_kept_after_snapshot: u64,
 }
@@ -30,6 +33,7 @@ impl Default for RaftConfig {
             election_timeout_min_ms: 400,
             election_timeout_max_ms: 800,
             snapshot_after_entries: 10_000,
+            snapshot_after_log_mib: 64,
             entries_kept_after_snapshot: 1_000,
         }
     }

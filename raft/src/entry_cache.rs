@@ -9,8 +9,9 @@ use crate::types::LogEntry;
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// About 6 s of entries at 8,000 submits/s; the decoded entries take two to three times this.
-const MAX_ENCODED_BYTES: usize = 16 * 1024 * 1024;
+/// About 3 s of entries at 8,000 submits/s, where readers come within milliseconds of the
+/// append; the decoded entries take two to three times this (scheduler memory, issue #8).
+const MAX_ENCODED_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Default)]
 pub struct EntryCache {

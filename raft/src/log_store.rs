@@ -8,6 +8,7 @@ use crate::encoding::{
 };
 use crate::engine::{MetaKey, StorageEngine};
 use crate::entry_cache::EntryCache;
+use crate::log_growth::LogGrowth;
 use crate::storage_error::{read_logs, storage_error, write_logs};
 use crate::types::{LogEntry, LogId, StorageError, TypeConfig, Vote};
 use openraft::storage::{LogFlushed, RaftLogStorage};
@@ -20,6 +21,7 @@ pub struct LogStore<E: StorageEngine> {
     engine: Arc<E>,
     /// Shared with every reader cloned from this store.
     recent: Arc<EntryCache>,
+    growth: LogGrowth,
 }
 
 impl<E: StorageEngine> Clone for LogStore<E> {
@@ -27,6 +29,7 @@ impl<E: StorageEngine> Clone for LogStore<E> {
         LogStore {
             engine: Arc::clone(&self.engine),
             recent: Arc::clone(&self.recent),
+            growth: self.growth.clone(),
         }
     }
 }
@@ -36,7 +39,14 @@ impl<E: StorageEngine> LogStore<E> {
         LogStore {
             engine,
             recent: Arc::new(EntryCache::default()),
+            growth: LogGrowth::default(),
         }
+    }
+
+    /// Counts the encoded bytes this store appends (see `log_growth.rs`).
+    pub fn counting_growth(mut self, growth: LogGrowth) -> LogStore<E> {
+        self.growth = growth;
+        self
     }
 
     fn read_log_id(&self, key: MetaKey) -> Result<Option<LogId>, StorageError> {
@@ -169,6 +179,7 @@ impl<E: StorageEngine> RaftLogStorage<TypeConfig> for LogStore<E> {
             .collect::<Result<Vec<_>, crate::encoding::EncodingError>>()
             .map_err(|e| write_logs(&e))?;
         let sizes: Vec<usize> = records.iter().map(|(_, bytes)| bytes.len()).collect();
+        self.growth.appended(sizes.iter().sum::<usize>() as u64);
         // `append_log` returns only once the records are fsync'd: only then is the entry durable.
         self.engine
             .append_log(records)

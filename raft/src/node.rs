@@ -5,6 +5,7 @@ use crate::closing::Closing;
 use crate::config::RaftConfig;
 use crate::engine::StorageEngine;
 use crate::error::{StartError, WriteError};
+use crate::log_growth::{spawn_snapshot_trigger, LogGrowth};
 use crate::log_store::LogStore;
 use crate::sled_engine::SledEngine;
 use crate::state_machine::{SharedState, StateMachineStore};
@@ -19,6 +20,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
 
 pub struct RaftNode {
     id: RaftNodeId,
@@ -26,10 +28,20 @@ pub struct RaftNode {
     state: SharedState,
     /// Completes once the storage engine is dropped (see `closing.rs`).
     store_closed: Mutex<Option<oneshot::Receiver<()>>>,
+    /// Asks for a snapshot when the log has grown past its byte limit (`log_growth.rs`).
+    snapshot_trigger: Option<JoinHandle<()>>,
 }
 
 /// How long `shutdown` waits for openraft's tasks to let go of the store.
 const STORE_CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Drop for RaftNode {
+    fn drop(&mut self) {
+        if let Some(trigger) = &self.snapshot_trigger {
+            trigger.abort();
+        }
+    }
+}
 
 impl RaftNode {
     /// Starts node `id` on the sled store in `dir` (created if absent). A node restarted on the same
@@ -64,9 +76,11 @@ impl RaftNode {
         let raft_config = Arc::new(config.to_openraft()?);
         let (engine, store_closed) = Closing::new(engine);
         let engine = Arc::new(engine);
-        let log_store = LogStore::new(Arc::clone(&engine));
-        let state_machine =
-            StateMachineStore::open(engine).map_err(|e| StartError::Storage(e.to_string()))?;
+        let growth = LogGrowth::default();
+        let log_store = LogStore::new(Arc::clone(&engine)).counting_growth(growth.clone());
+        let state_machine = StateMachineStore::open(engine)
+            .map_err(|e| StartError::Storage(e.to_string()))?
+            .counting_growth(growth.clone());
         let state = state_machine.shared_state();
         let raft = Raft::new(id, raft_config, network, log_store, state_machine)
             .await
@@ -74,11 +88,16 @@ impl RaftNode {
                 id,
                 reason: e.to_string(),
             })?;
+        let snapshot_trigger = (config.snapshot_after_log_mib > 0).then(|| {
+            let limit_bytes = config.snapshot_after_log_mib.saturating_mul(1024 * 1024);
+            spawn_snapshot_trigger(raft.clone(), growth, limit_bytes)
+        });
         Ok(RaftNode {
             id,
             raft,
             state,
             store_closed: Mutex::new(Some(store_closed)),
+            snapshot_trigger,
         })
     }
 
@@ -196,6 +215,9 @@ impl RaftNode {
     /// Stops the node. Once this returns `Ok` its store is closed, and the same directory can be
     /// opened again.
     pub async fn shutdown(&self) -> Result<(), WriteError> {
+        if let Some(trigger) = &self.snapshot_trigger {
+            trigger.abort();
+        }
         self.raft
             .shutdown()
             .await

@@ -11,6 +11,7 @@
 
 use crate::encoding::encode_snapshot_to;
 use crate::engine::{MetaKey, StorageEngine};
+use crate::log_growth::LogGrowth;
 use crate::state_machine::SharedState;
 use crate::storage_error::write_snapshot;
 use crate::types::{LogId, Snapshot, SnapshotMeta, StorageError, TypeConfig};
@@ -67,14 +68,21 @@ pub struct SnapshotBuilder<E: StorageEngine> {
     engine: Arc<E>,
     state: SharedState,
     slot: SnapshotSlot,
+    growth: LogGrowth,
 }
 
 impl<E: StorageEngine> SnapshotBuilder<E> {
-    pub fn new(engine: Arc<E>, state: SharedState, slot: SnapshotSlot) -> SnapshotBuilder<E> {
+    pub fn new(
+        engine: Arc<E>,
+        state: SharedState,
+        slot: SnapshotSlot,
+        growth: LogGrowth,
+    ) -> SnapshotBuilder<E> {
         SnapshotBuilder {
             engine,
             state,
             slot,
+            growth,
         }
     }
 }
@@ -83,6 +91,7 @@ impl<E: StorageEngine> RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder<E> {
     async fn build_snapshot(&mut self) -> Result<Snapshot, StorageError> {
         // Held throughout, so an install cannot overlap the write (lock order: slot, then state).
         let mut held = self.slot.lock();
+        self.growth.snapshot_begins();
         let (meta, writer) = {
             let applied = self.state.read();
             let meta = SnapshotMeta {
@@ -105,6 +114,8 @@ impl<E: StorageEngine> RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder<E> {
         // The state is free again; only the fsync and rename are left.
         writer.commit().map_err(|e| write_snapshot(&e))?;
         *held = meta.last_log_id;
+        drop(held);
+        release_free_memory();
         Ok(metadata_only(meta))
     }
 }
@@ -114,5 +125,17 @@ fn metadata_only(meta: SnapshotMeta) -> Snapshot {
     Snapshot {
         meta,
         snapshot: Box::new(Cursor::new(Vec::new())),
+    }
+}
+
+/// Hands the pages the allocator holds free back to the system. A snapshot follows the purge of
+/// the log it covers, which frees many small blocks scattered among the jobs' memory; glibc keeps
+/// such pages resident until asked (`malloc_trim(3)`: since glibc 2.8 it releases free pages
+/// anywhere in every arena, not only at the top of the heap).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers and only returns free pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

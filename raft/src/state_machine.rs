@@ -5,6 +5,7 @@
 
 use crate::encoding::{decode_snapshot, encode_snapshot};
 use crate::engine::{MetaKey, StorageEngine};
+use crate::log_growth::LogGrowth;
 use crate::snapshot::{persist_snapshot, SnapshotBuilder, SnapshotSlot};
 use crate::storage_error::{read_snapshot, write_snapshot};
 use crate::types::{
@@ -44,6 +45,7 @@ pub struct StateMachineStore<E: StorageEngine> {
     engine: Arc<E>,
     state: SharedState,
     slot: SnapshotSlot,
+    growth: LogGrowth,
 }
 
 impl<E: StorageEngine> StateMachineStore<E> {
@@ -69,7 +71,14 @@ impl<E: StorageEngine> StateMachineStore<E> {
             engine,
             state: SharedState(Arc::new(RwLock::new(applied))),
             slot,
+            growth: LogGrowth::default(),
         })
+    }
+
+    /// Restarts `growth`'s count whenever a snapshot build begins (see `log_growth.rs`).
+    pub fn counting_growth(mut self, growth: LogGrowth) -> StateMachineStore<E> {
+        self.growth = growth;
+        self
     }
 
     /// The applied state, for readers.
@@ -118,6 +127,7 @@ impl<E: StorageEngine> RaftStateMachine<TypeConfig> for StateMachineStore<E> {
             Arc::clone(&self.engine),
             self.state.clone(),
             self.slot.clone(),
+            self.growth.clone(),
         )
     }
 

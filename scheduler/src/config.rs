@@ -27,6 +27,10 @@ pub struct Config {
     pub election_timeout_max_ms: u64,
     /// Build a Raft snapshot after this many applied entries (0 = only when asked). Default 10000.
     pub snapshot_after_entries: u64,
+    /// ... or once the entries appended since the last snapshot, encoded, pass this many MiB
+    /// (0 = no such limit). The log between snapshots is what the storage engine holds beside
+    /// the state, so this bounds its memory whatever the batch sizes. Default 64.
+    pub snapshot_after_log_mib: u64,
     /// The leader's scheduling loop runs at most once per this interval, however many events
     /// (submits, ends, node changes) wake it. Default 50.
     pub leader_loop_min_interval_ms: u64,
@@ -68,6 +72,7 @@ impl Default for Config {
             election_timeout_min_ms: 250,
             election_timeout_max_ms: 500,
             snapshot_after_entries: 10_000,
+            snapshot_after_log_mib: 64,
             leader_loop_min_interval_ms: 50,
             leader_loop_idle_interval_ms: 1_000,
             policy_file: None,

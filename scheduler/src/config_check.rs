@@ -61,6 +61,7 @@ impl Config {
             election_timeout_min_ms: self.election_timeout_min_ms,
             election_timeout_max_ms: self.election_timeout_max_ms,
             snapshot_after_entries: self.snapshot_after_entries,
+            snapshot_after_log_mib: self.snapshot_after_log_mib,
             ..RaftConfig::default()
         };
         self.check_timings()?;
