@@ -37,8 +37,8 @@ pub fn batch_env(placement: &Placement, agent: &AgentSide) -> Env {
     set("SLURM_JOB_ID", job.id.0.to_string());
     set("SLURM_JOBID", job.id.0.to_string());
     set("SLURM_JOB_NAME", job.name().to_string());
-    set("SLURM_JOB_USER", job.user.clone());
-    set("SLURM_JOB_ACCOUNT", job.account.clone());
+    set("SLURM_JOB_USER", job.user.to_string());
+    set("SLURM_JOB_ACCOUNT", job.account.to_string());
     if let Some(partition) = &job.spec.partition {
         set("SLURM_JOB_PARTITION", partition.clone());
     }

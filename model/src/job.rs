@@ -1,6 +1,7 @@
 //! `Job`: a submitted job, its derived `Shape`, its state, its allocation and how it ended.
 
 use crate::ids::{JobId, NodeId};
+use crate::name::Name;
 use crate::shape::Shape;
 use crate::spec::JobSpec;
 use crate::state_machine::{IllegalTransition, JobState};
@@ -12,9 +13,9 @@ pub struct Job {
     pub spec: JobSpec,
     pub shape: Shape,
     /// Who submitted it (recorded from the request; verified once authentication exists).
-    pub user: String,
+    pub user: Name,
     /// Account charged: the spec's, or the submitter's default, resolved at submit.
-    pub account: String,
+    pub account: Name,
     pub submit_secs: u64,
     /// Earliest start (`--begin`), resolved against the submit time.
     pub eligible_secs: u64,

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod invariants;
 pub mod job;
 pub mod launch;
+pub mod name;
 pub mod node;
 pub mod script;
 pub mod shape;
@@ -28,6 +29,7 @@ pub use job::{
     TIME_LIMIT_WARNING_BY,
 };
 pub use launch::Launch;
+pub use name::Name;
 pub use node::{GpuHealth, GpuSpec, Node, NodeSpec, NodeState};
 pub use shape::{GpuDemand, Shape};
 pub use spec::JobSpec;

@@ -149,8 +149,8 @@ pub fn job_info(job: &Job) -> v1::JobInfo {
     v1::JobInfo {
         id: job.id.0,
         name: job.name().to_string(),
-        user: job.user.clone(),
-        account: job.account.clone(),
+        user: job.user.to_string(),
+        account: job.account.to_string(),
         state: job.state.name().to_string(),
         job_json: to_json(job),
     }

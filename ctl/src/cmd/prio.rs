@@ -85,8 +85,8 @@ fn prio(args: &PrioArgs) -> Result<(), Failure> {
         .map(|(job, info)| PrioJob {
             id: info.job_id,
             display_id: job.map_or_else(|| info.job_id.to_string(), Job::display_id),
-            user: job.map(|j| j.user.clone()),
-            account: job.map(|j| j.account.clone()),
+            user: job.map(|j| j.user.to_string()),
+            account: job.map(|j| j.account.to_string()),
             pending: PendingView::new(info),
         })
         .collect();

@@ -5,6 +5,7 @@ use crate::cluster::ClusterState;
 use crate::command::{Applied, Submit};
 use crate::ids::JobId;
 use crate::job::{ArrayMember, Job};
+use crate::name::Name;
 use crate::shape::Shape;
 use crate::spec::BeginTime;
 use crate::state_machine::JobState;
@@ -53,8 +54,8 @@ impl ClusterState {
                 id,
                 spec: submit.spec.clone(),
                 shape: shape.clone(),
-                user: submit.user.clone(),
-                account: submit.account.clone(),
+                user: Name::new(&submit.user),
+                account: Name::new(&submit.account),
                 submit_secs: self.now_secs,
                 eligible_secs,
                 array: task.map(|task_id| ArrayMember {
