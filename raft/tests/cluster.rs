@@ -5,7 +5,7 @@ mod common;
 
 use common::cluster::{addr_of, TestCluster, DEADLINE};
 use common::commands::{register_node, submit_by, submitted_jobs};
-use corral_model::{Applied, JobId};
+use corral_model::{Applied, Command, JobId};
 use corral_raft::{RaftConfig, WriteError};
 use openraft::ServerState;
 
@@ -347,4 +347,35 @@ async fn a_partitioned_old_leader_commits_nothing() {
         assert_eq!(jobs_by(&state, "fresh"), 1, "node {id}");
         assert_eq!(state.jobs().count(), 2, "node {id}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_grown_past_its_byte_limit_gets_a_snapshot_without_an_entry_count() {
+    let config = RaftConfig {
+        snapshot_after_entries: 0,
+        snapshot_after_log_mib: 1,
+        ..RaftConfig::default()
+    };
+    let (cluster, mut leader) = TestCluster::start_initialized("log-bytes", &[1], config).await;
+    // Submits with a 64 KiB name: 20 of them are over 1 MiB of log.
+    let big = |i: u64| match submit_by("alice") {
+        Command::Submit(mut submit) => {
+            submit.spec.name = Some(format!("{i}-{}", "x".repeat(64 * 1024)));
+            Command::Submit(submit)
+        }
+        other => other,
+    };
+    for i in 0..4 {
+        leader = cluster.write(leader, big(i), NOW + i).await.1;
+    }
+    let metrics = cluster.node(leader).raft().metrics().borrow().clone();
+    assert_eq!(metrics.snapshot, None, "256 KiB of log is under the limit");
+    for i in 4..24 {
+        leader = cluster.write(leader, big(i), NOW + i).await.1;
+    }
+    cluster
+        .wait_for(leader, "a snapshot triggered by log bytes", |m| {
+            m.snapshot.is_some()
+        })
+        .await;
 }
