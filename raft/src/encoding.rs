@@ -11,7 +11,7 @@ use crate::types::{
 };
 use corral_model::ClusterState;
 use openraft::{CommittedLeaderId, EntryPayload, LeaderId, Membership};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
@@ -190,18 +190,28 @@ fn snapshot_record<'a>(
 
 pub fn decode_snapshot(bytes: &[u8]) -> Result<SnapshotContents, EncodingError> {
     let record: SnapshotRecord<ClusterState> = decode("snapshot", bytes)?;
+    let (meta, state) = split_snapshot_record(record);
+    Ok(SnapshotContents { meta, state })
+}
+
+/// Only the metadata of a snapshot record: the state is checked to be well-formed CBOR and
+/// skipped, not built (it is about as large in memory as the scheduler's own state).
+pub fn decode_snapshot_meta(bytes: &[u8]) -> Result<SnapshotMeta, EncodingError> {
+    let record: SnapshotRecord<IgnoredAny> = decode("snapshot", bytes)?;
+    Ok(split_snapshot_record(record).0)
+}
+
+fn split_snapshot_record<S>(record: SnapshotRecord<S>) -> (SnapshotMeta, S) {
     let membership = StoredMembership::new(
         record.membership_log_id.map(log_id_from),
         membership_from(record.membership),
     );
-    Ok(SnapshotContents {
-        meta: SnapshotMeta {
-            last_log_id: record.last_applied.map(log_id_from),
-            last_membership: membership,
-            snapshot_id: record.snapshot_id,
-        },
-        state: record.state,
-    })
+    let meta = SnapshotMeta {
+        last_log_id: record.last_applied.map(log_id_from),
+        last_membership: membership,
+        snapshot_id: record.snapshot_id,
+    };
+    (meta, record.state)
 }
 
 fn encode<T: Serialize>(what: &'static str, record: &T) -> Result<Vec<u8>, EncodingError> {

@@ -3,7 +3,7 @@
 //! durable by snapshots (`snapshot.rs`), and after a restart openraft re-applies the log entries
 //! after the snapshot, so the state (and the next job id) is exactly what was acknowledged.
 
-use crate::encoding::{decode_snapshot, encode_snapshot};
+use crate::encoding::{decode_snapshot, decode_snapshot_meta, encode_snapshot};
 use crate::engine::{MetaKey, StorageEngine};
 use crate::log_growth::LogGrowth;
 use crate::snapshot::{persist_snapshot, SnapshotBuilder, SnapshotSlot};
@@ -163,9 +163,9 @@ impl<E: StorageEngine> RaftStateMachine<TypeConfig> for StateMachineStore<E> {
         else {
             return Ok(None);
         };
-        let contents = decode_snapshot(&bytes).map_err(|e| read_snapshot(&e))?;
+        let meta = decode_snapshot_meta(&bytes).map_err(|e| read_snapshot(&e))?;
         Ok(Some(Snapshot {
-            meta: contents.meta,
+            meta,
             snapshot: Box::new(Cursor::new(bytes)),
         }))
     }

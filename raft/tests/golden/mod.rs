@@ -4,7 +4,8 @@
 use crate::common::commands::submit_with_request_id;
 use corral_model::{Applied, Command, JobId};
 use corral_raft::encoding::{
-    decode_entry, decode_log_id, decode_snapshot, decode_vote, encode_snapshot,
+    decode_entry, decode_log_id, decode_snapshot, decode_snapshot_meta, decode_vote,
+    encode_snapshot,
 };
 use corral_raft::types::LogId;
 use openraft::{CommittedLeaderId, EntryPayload, Vote};
@@ -138,5 +139,16 @@ fn v1_snapshot_rewritten_today_keeps_its_submit_requests_as_digests() {
             jobs: vec![JobId(1)],
             duplicate: true
         }
+    );
+}
+
+#[test]
+fn v1_snapshot_metadata_reads_alone() {
+    let bytes = read("snapshot.cbor");
+    let meta = decode_snapshot_meta(&bytes).expect("decode metadata");
+    assert_eq!(meta, decode_snapshot(&bytes).expect("decode snapshot").meta);
+    assert!(
+        decode_snapshot_meta(&bytes[..bytes.len() - 1]).is_err(),
+        "a truncated state"
     );
 }
