@@ -5,7 +5,7 @@ use crate::ids::{JobId, NodeId};
 use crate::job::Job;
 use crate::node::Node;
 use crate::state_machine::JobState;
-use crate::submit_requests::{self, NoNamedRequests, SubmitRequests};
+use crate::submit_requests::{self, SubmitRequests};
 use crate::usage::UsageBook;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,12 +30,10 @@ pub struct ClusterState {
     pub(crate) holding: BTreeSet<JobId>,
     /// The next job id to hand out. Only grows.
     pub(crate) next_job_id: u64,
-    /// Written as an empty `submit_requests` map, where releases before 2026-12-05 stored the
-    /// `(user, request id)` pairs: those releases still decode today's snapshots.
-    #[serde(rename = "submit_requests")]
-    pub(crate) no_named_requests: NoNamedRequests,
     /// Digest of `(user, client request id)` → the jobs that submit made, for idempotent
-    /// retries (`submit_requests.rs`). Pairs stored by older releases are converted on load.
+    /// retries (`submit_requests.rs`). Pairs stored by older releases (`submit_requests`) are
+    /// converted on load; releases that knew only those refuse today's snapshots (snapshot
+    /// format version 2, `raft/ENCODING.md`).
     #[serde(rename = "submit_request_digests")]
     pub(crate) submit_requests: SubmitRequests,
     /// Leader time of the last applied command; never goes backwards.
@@ -91,7 +89,6 @@ impl From<StoredClusterState> for ClusterState {
             pending,
             holding,
             next_job_id: stored.next_job_id,
-            no_named_requests: NoNamedRequests,
             submit_requests: {
                 let mut digests = stored.submit_request_digests;
                 digests.extend(submit_requests::from_named(stored.submit_requests));
@@ -119,7 +116,6 @@ impl Default for ClusterState {
             pending: BTreeSet::new(),
             holding: BTreeSet::new(),
             next_job_id: 1,
-            no_named_requests: NoNamedRequests,
             submit_requests: SubmitRequests::new(),
             now_secs: 0,
             policy_source: None,

@@ -10,8 +10,7 @@
 //! one deliberately only by knowing another user's (random) request id.
 
 use crate::ids::JobId;
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 const FNV128_OFFSET_BASIS: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
@@ -68,18 +67,6 @@ impl JobRun {
 
 /// Submit requests seen, by digest.
 pub type SubmitRequests = BTreeMap<RequestDigest, JobRun>;
-
-/// Serializes as an empty map: what is written where releases before 2026-12-05 stored the
-/// `(user, request id)` pairs, so that they can still decode a snapshot written today (losing
-/// only the retry records).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct NoNamedRequests;
-
-impl Serialize for NoNamedRequests {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_map(Some(0))?.end()
-    }
-}
 
 /// Converts the map stored before digests (`(user, request id)` → ids) to today's. Entries
 /// whose ids are not one consecutive run (never written by any release) are dropped.

@@ -13,8 +13,8 @@ pub struct RaftConfig {
     /// A follower that hears no leader for a random time in `[min, max)` starts an election.
     pub election_timeout_min_ms: u64,
     pub election_timeout_max_ms: u64,
-    /// Build a snapshot once this many entries were applied since the last one; 0 = never
-    /// (snapshots are then only built when asked for).
+    /// Build a snapshot once this many entries were applied since the last one; 0 = not by
+    /// entry count (with `snapshot_after_log_mib` also 0, only when asked for).
     pub snapshot_after_entries: u64,
     /// Also build one once the log entries appended since the last snapshot, encoded, pass this
     /// many MiB; 0 = no such limit.

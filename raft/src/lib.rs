@@ -40,6 +40,7 @@ pub mod encoding;
 pub mod engine;
 mod entry_cache;
 pub mod error;
+mod free_memory;
 pub mod log_growth;
 pub mod log_store;
 pub mod node;

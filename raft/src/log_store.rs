@@ -8,6 +8,7 @@ use crate::encoding::{
 };
 use crate::engine::{MetaKey, StorageEngine};
 use crate::entry_cache::EntryCache;
+use crate::free_memory::release_free_memory;
 use crate::log_growth::LogGrowth;
 use crate::storage_error::{read_logs, storage_error, write_logs};
 use crate::types::{LogEntry, LogId, StorageError, TypeConfig, Vote};
@@ -202,7 +203,9 @@ impl<E: StorageEngine> RaftLogStorage<TypeConfig> for LogStore<E> {
         self.recent.purge_through(log_id.index);
         self.engine
             .remove_log_through(log_id.index)
-            .map_err(|e| storage_error(ErrorSubject::Logs, ErrorVerb::Delete, &e))
+            .map_err(|e| storage_error(ErrorSubject::Logs, ErrorVerb::Delete, &e))?;
+        release_free_memory();
+        Ok(())
     }
 }
 

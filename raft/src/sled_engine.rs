@@ -65,8 +65,9 @@ impl SledEngine {
     /// Replaces the snapshot file durably: a crash leaves the old file or the new one, whole.
     fn write_snapshot_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let temporary = path.with_extension("cbor.tmp");
-        std::fs::File::create(&temporary)?.write_all(bytes)?;
-        replace_durably(&temporary, path)
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        replace_durably(file, &temporary, path)
     }
 
     fn flush(&self, operation: &str) -> Result<(), EngineError> {

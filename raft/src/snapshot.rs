@@ -103,6 +103,11 @@ impl<E: StorageEngine> RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder<E> {
                 // A newer snapshot was installed meanwhile; this one would only replace it.
                 return Ok(metadata_only(meta));
             }
+            if meta.last_log_id.is_some() && meta.last_log_id == *held {
+                // Nothing applied since the stored one (a leader without a quorum can grow its
+                // log past the byte limit without applying): the same state, already durable.
+                return Ok(metadata_only(meta));
+            }
             let mut writer = self
                 .engine
                 .snapshot_writer()
@@ -114,8 +119,6 @@ impl<E: StorageEngine> RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder<E> {
         // The state is free again; only the fsync and rename are left.
         writer.commit().map_err(|e| write_snapshot(&e))?;
         *held = meta.last_log_id;
-        drop(held);
-        release_free_memory();
         Ok(metadata_only(meta))
     }
 }
@@ -125,17 +128,5 @@ fn metadata_only(meta: SnapshotMeta) -> Snapshot {
     Snapshot {
         meta,
         snapshot: Box::new(Cursor::new(Vec::new())),
-    }
-}
-
-/// Hands the pages the allocator holds free back to the system. A snapshot follows the purge of
-/// the log it covers, which frees many small blocks scattered among the jobs' memory; glibc keeps
-/// such pages resident until asked (`malloc_trim(3)`: since glibc 2.8 it releases free pages
-/// anywhere in every arena, not only at the top of the heap).
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointers and only returns free pages to the kernel.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }

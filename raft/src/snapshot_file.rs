@@ -7,9 +7,10 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Makes `temporary` (written and closed) the file at `path`, durably.
-pub fn replace_durably(temporary: &Path, path: &Path) -> std::io::Result<()> {
-    File::open(temporary)?.sync_all()?;
+/// Makes `temporary` (written through `file`) the file at `path`, durably.
+pub fn replace_durably(file: File, temporary: &Path, path: &Path) -> std::io::Result<()> {
+    file.sync_all()?;
+    drop(file);
     std::fs::rename(temporary, path)?;
     if let Some(dir) = path.parent() {
         File::open(dir)?.sync_all()?;
@@ -59,11 +60,15 @@ impl<F: FnOnce() -> Result<(), EngineError> + Send> Write for FileSnapshot<F> {
 impl<F: FnOnce() -> Result<(), EngineError> + Send> SnapshotWriter for FileSnapshot<F> {
     fn commit(mut self: Box<Self>) -> Result<(), EngineError> {
         let operation = format!("write {}", self.path.display());
-        let file = self.file.take().expect("a snapshot writer commits once");
-        file.into_inner()
-            .map_err(|e| EngineError::new(&operation, e.error()))?;
-        replace_durably(&self.temporary, &self.path)
-            .map_err(|e| EngineError::new(&operation, e))?;
+        let written = self.file.take().expect("a snapshot writer commits once");
+        let placed = written
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|file| replace_durably(file, &self.temporary, &self.path));
+        if let Err(e) = placed {
+            let _ = std::fs::remove_file(&self.temporary);
+            return Err(EngineError::new(&operation, e));
+        }
         match self.then.take() {
             Some(then) => then(),
             None => Ok(()),

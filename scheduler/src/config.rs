@@ -25,10 +25,11 @@ pub struct Config {
     /// Defaults 250 and 500 (failover well under a second); min must exceed the heartbeat interval, max must exceed min.
     pub election_timeout_min_ms: u64,
     pub election_timeout_max_ms: u64,
-    /// Build a Raft snapshot after this many applied entries (0 = only when asked). Default 10000.
+    /// Build a Raft snapshot after this many applied entries (0 = not by entry count). Default
+    /// 10000.
     pub snapshot_after_entries: u64,
     /// ... or once the entries appended since the last snapshot, encoded, pass this many MiB
-    /// (0 = no such limit). The log between snapshots is what the storage engine holds beside
+    /// (0 = not by size; both 0 = snapshots only when asked for). The log between snapshots is what the storage engine holds beside
     /// the state, so this bounds its memory whatever the batch sizes. Default 64.
     pub snapshot_after_log_mib: u64,
     /// The leader's scheduling loop runs at most once per this interval, however many events

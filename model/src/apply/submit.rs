@@ -18,7 +18,13 @@ impl ClusterState {
     pub(super) fn apply_submit(&mut self, submit: Submit) -> Result<Applied, ApplyError> {
         if let Some(request) = &submit.client_request_id {
             let key = RequestDigest::of(&submit.user, request);
-            if let Some(run) = self.submit_requests.get(&key) {
+            // The owner check guards against a digest collision with another user's submit.
+            let earlier = self.submit_requests.get(&key).filter(|run| {
+                self.jobs
+                    .get(&run.first)
+                    .is_some_and(|job| job.user == submit.user)
+            });
+            if let Some(run) = earlier {
                 return Ok(Applied::Submitted {
                     jobs: run.ids(),
                     duplicate: true,
@@ -78,8 +84,10 @@ impl ClusterState {
         }
         if let Some(request) = &submit.client_request_id {
             let run = JobRun::of(&ids).expect("a submit's ids are consecutive and not empty");
+            // On a collision the first submit keeps the entry.
             self.submit_requests
-                .insert(RequestDigest::of(&submit.user, request), run);
+                .entry(RequestDigest::of(&submit.user, request))
+                .or_insert(run);
         }
         Ok(Applied::Submitted {
             jobs: ids,

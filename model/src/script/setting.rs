@@ -175,7 +175,10 @@ impl Setting {
                 if request.gpu.is_some() {
                     spec.gpus_per_node = request.gpu;
                 }
-                spec.extras_mut().other_gres = request.other;
+                // A later --gres replaces an earlier one; nothing to box when neither had any.
+                if !request.other.is_empty() || !spec.extras().other_gres.is_empty() {
+                    spec.extras_mut().other_gres = request.other;
+                }
             }
             Setting::Time(v) => spec.time_limit = v,
             Setting::Array(v) => spec.array = Some(Box::new(v)),

@@ -1,5 +1,6 @@
-//! Records written by the release that introduced format version 1 (`tests/data/v1/`, never
-//! regenerated): this release must still read them, with the same meaning.
+//! Records written by the release that introduced format version 1 (`tests/data/v1/`), and the
+//! snapshot of the one that introduced snapshot version 2 (`tests/data/v2/`); never regenerated:
+//! this release must still read them, with the same meaning.
 
 use crate::common::commands::submit_with_request_id;
 use corral_model::{Applied, Command, JobId};
@@ -126,9 +127,10 @@ fn v1_snapshot() {
 fn v1_snapshot_rewritten_today_keeps_its_submit_requests_as_digests() {
     let old = decode_snapshot(&read("snapshot.cbor")).expect("decode snapshot");
     let bytes = encode_snapshot(&old.meta, &old.state).expect("encode snapshot");
-    // Releases before digests require the `submit_requests` field: it is still written, empty.
-    let needle = b"submit_requests\xa0";
-    assert!(bytes.windows(needle.len()).any(|w| w == needle));
+    // Version 2: a release that reads only version 1 refuses it instead of missing the digests.
+    assert_eq!(bytes[0], 2);
+    let needle = b"submit_requests";
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle));
     let mut state = decode_snapshot(&bytes).expect("decode rewritten").state;
     let retry = state
         .apply(1_700_000_009, submit_with_request_id("alice", "req-1"))
@@ -151,4 +153,30 @@ fn v1_snapshot_metadata_reads_alone() {
         decode_snapshot_meta(&bytes[..bytes.len() - 1]).is_err(),
         "a truncated state"
     );
+}
+
+/// `tests/data/v2/snapshot.cbor`, written by the release that introduced snapshot version 2: the
+/// v1 snapshot's state plus a submit by bob with request id `req-2`.
+#[test]
+fn v2_snapshot() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v2/snapshot.cbor");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(bytes[0], 2);
+    let snapshot = decode_snapshot(&bytes).expect("decode snapshot");
+    assert_eq!(snapshot.meta.snapshot_id, "2-3-4");
+    let mut state = snapshot.state;
+    assert_eq!(state.next_job_id(), JobId(3));
+    for (user, request, job) in [("alice", "req-1", JobId(1)), ("bob", "req-2", JobId(2))] {
+        let retry = state
+            .apply(1_700_000_020, submit_with_request_id(user, request))
+            .expect("retry");
+        assert_eq!(
+            retry,
+            Applied::Submitted {
+                jobs: vec![job],
+                duplicate: true
+            },
+            "{user}'s retry of {request}"
+        );
+    }
 }
