@@ -55,7 +55,7 @@ struct StoredClusterState {
     node_by_name: BTreeMap<String, NodeId>,
     jobs: BTreeMap<JobId, Box<Job>>,
     next_job_id: u64,
-    /// Written before 2026-12-05 (and then always present, possibly empty).
+    /// Written by releases before snapshot format version 2 (always present, possibly empty).
     #[serde(default)]
     submit_requests: BTreeMap<(String, String), Vec<JobId>>,
     #[serde(default)]
