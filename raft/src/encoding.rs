@@ -16,15 +16,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
-/// The version byte this release writes on log entries, votes and log ids.
-pub const FORMAT_VERSION: u8 = 1;
-/// The version bytes this release reads on log entries, votes and log ids.
-pub const READABLE_VERSIONS: &[u8] = &[1];
-/// The version byte this release writes on snapshots: 2 keeps the submit requests as digests
-/// (`ENCODING.md`), which a release that reads only version 1 must refuse rather than misread.
-pub const SNAPSHOT_FORMAT_VERSION: u8 = 2;
-/// The version bytes this release reads on snapshots.
-pub const READABLE_SNAPSHOT_VERSIONS: &[u8] = &[1, 2];
+/// The version byte this release writes. Version 2 leaves out a job spec's fields at their
+/// defaults and keeps submit requests as digests (`ENCODING.md`): a release that reads only
+/// version 1 must refuse such records rather than misread them.
+pub const FORMAT_VERSION: u8 = 2;
+/// The version bytes this release reads.
+pub const READABLE_VERSIONS: &[u8] = &[1, 2];
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum EncodingError {
@@ -165,11 +162,7 @@ pub fn encode_snapshot(
     meta: &SnapshotMeta,
     state: &ClusterState,
 ) -> Result<Vec<u8>, EncodingError> {
-    encode(
-        "snapshot",
-        SNAPSHOT_FORMAT_VERSION,
-        &snapshot_record(meta, state),
-    )
+    encode("snapshot", FORMAT_VERSION, &snapshot_record(meta, state))
 }
 
 /// Writes the snapshot record to `writer` as it is encoded (the same bytes as `encode_snapshot`),
@@ -185,7 +178,7 @@ pub fn encode_snapshot_to(
         reason,
     };
     writer
-        .write_all(&[SNAPSHOT_FORMAT_VERSION])
+        .write_all(&[FORMAT_VERSION])
         .map_err(|e| failed(e.to_string()))?;
     ciborium::into_writer(&record, &mut *writer).map_err(|e| failed(e.to_string()))?;
     writer.flush().map_err(|e| failed(e.to_string()))
@@ -205,8 +198,7 @@ fn snapshot_record<'a>(
 }
 
 pub fn decode_snapshot(bytes: &[u8]) -> Result<SnapshotContents, EncodingError> {
-    let record: SnapshotRecord<ClusterState> =
-        decode("snapshot", READABLE_SNAPSHOT_VERSIONS, bytes)?;
+    let record: SnapshotRecord<ClusterState> = decode("snapshot", READABLE_VERSIONS, bytes)?;
     let (meta, state) = split_snapshot_record(record);
     Ok(SnapshotContents { meta, state })
 }
@@ -214,7 +206,7 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<SnapshotContents, EncodingError> 
 /// Only the metadata of a snapshot record: the state is checked to be well-formed CBOR and
 /// skipped, not built (it is about as large in memory as the scheduler's own state).
 pub fn decode_snapshot_meta(bytes: &[u8]) -> Result<SnapshotMeta, EncodingError> {
-    let record: SnapshotRecord<IgnoredAny> = decode("snapshot", READABLE_SNAPSHOT_VERSIONS, bytes)?;
+    let record: SnapshotRecord<IgnoredAny> = decode("snapshot", READABLE_VERSIONS, bytes)?;
     Ok(split_snapshot_record(record).0)
 }
 

@@ -297,8 +297,7 @@ mod tests {
         writer.commit().unwrap();
         assert!(!building.exists());
         assert_eq!(engine.meta.get(MetaKey::Snapshot.name()).unwrap(), None);
-        drop(engine);
-        let engine = SledEngine::open(&dir.0).unwrap();
+        assert_eq!(std::fs::read(dir.0.join(SNAPSHOT_FILE)).unwrap(), b"second");
         assert_eq!(
             engine.get_meta(MetaKey::Snapshot).unwrap().as_deref(),
             Some(&b"second"[..])

@@ -140,12 +140,12 @@ fn an_unknown_version_or_a_damaged_record_is_a_clear_error() {
         EncodingError::UnknownVersion {
             what: "log entry",
             found: 9,
-            accepted: &[1],
+            accepted: &[1, 2],
         }
     );
     assert_eq!(
         unknown.to_string(),
-        "log entry: format version 9 is not readable by this release (accepted: [1])"
+        "log entry: format version 9 is not readable by this release (accepted: [1, 2])"
     );
     assert!(matches!(
         decode_entry(&[]),
@@ -160,7 +160,7 @@ fn an_unknown_version_or_a_damaged_record_is_a_clear_error() {
             damaged,
             EncodingError::Malformed {
                 what: "vote",
-                version: 1,
+                version: FORMAT_VERSION,
                 ..
             }
         ),

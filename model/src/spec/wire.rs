@@ -1,59 +1,19 @@
-//! The serde form of `JobSpec`: one flat map, its fields in the order below, exactly as it was
-//! before the rarely set options moved into `SpecExtras` (Raft snapshots and log entries, and the
-//! API's JSON, carry it; see `raft/ENCODING.md`). Written from borrowed fields, read into an
-//! owned copy that is then split.
+//! The serde form of `JobSpec`: one flat map, its fields in the order below, as it was before the
+//! rarely set options moved into `SpecExtras` (Raft snapshots and log entries, and the API's
+//! JSON, carry it; see `raft/ENCODING.md`). Binary forms leave out the fields at their defaults
+//! (`Fields`). Read into an owned copy that is then split.
 
 use super::{
     ArraySpec, BeginTime, Constraint, Dependency, Export, GpuCount, GresCount, JobSpec, MemRequest,
     NodeRange, SignalSpec, SpecExtras, TimeLimit,
 };
 use crate::launch::Launch;
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Serialize)]
-struct JobSpecRef<'a> {
-    name: &'a Option<String>,
-    partition: &'a Option<String>,
-    qos: &'a Option<String>,
-    account: &'a Option<String>,
-    nodes: &'a Option<NodeRange>,
-    ntasks: &'a Option<u32>,
-    ntasks_per_node: &'a Option<u32>,
-    cpus_per_task: &'a Option<u32>,
-    mem: &'a Option<MemRequest>,
-    gpus_per_job: &'a Option<GpuCount>,
-    gpus_per_node: &'a Option<GpuCount>,
-    gpus_per_task: &'a Option<GpuCount>,
-    other_gres: &'a Vec<GresCount>,
-    time_limit: &'a TimeLimit,
-    array: &'a Option<Box<ArraySpec>>,
-    dependency: &'a Option<Box<Dependency>>,
-    output: &'a Option<String>,
-    error: &'a Option<String>,
-    requeue: &'a Option<bool>,
-    signal: &'a Option<Box<SignalSpec>>,
-    exclusive: bool,
-    constraint: &'a Option<Box<Constraint>>,
-    nice: i32,
-    begin: &'a Option<BeginTime>,
-    chdir: &'a Option<String>,
-    export: &'a Export,
-    comment: &'a Option<String>,
-    container_image: &'a Option<String>,
-    mail_type: &'a Vec<String>,
-    mail_user: &'a Option<String>,
-    reservation: &'a Option<String>,
-    nodelist: &'a Vec<String>,
-    exclude: &'a Vec<String>,
-    #[serde(skip_serializing_if = "no_launch")]
-    launch: &'a Option<Box<Launch>>,
-}
-
-fn no_launch(launch: &&Option<Box<Launch>>) -> bool {
-    launch.is_none()
-}
-
-#[derive(Deserialize)]
+/// Every field may be missing (binary forms leave out those at their defaults).
+#[derive(Default, Deserialize)]
+#[serde(default)]
 struct JobSpecOwned {
     name: Option<String>,
     partition: Option<String>,
@@ -88,50 +48,133 @@ struct JobSpecOwned {
     reservation: Option<String>,
     nodelist: Vec<String>,
     exclude: Vec<String>,
-    #[serde(default)]
     launch: Option<Box<Launch>>,
+}
+
+/// Sees each field of the serde form in order, with whether it is at its default. In a binary
+/// form (`!is_human_readable`: CBOR, the Raft log and snapshots) those at their defaults are left
+/// out, which makes a typical job's record about a third of its size; a human-readable form (the
+/// API's JSON) has every field. `launch` is left out when absent in both.
+trait FieldVisitor {
+    type Error;
+    fn put<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+        at_default: bool,
+    ) -> Result<(), Self::Error>;
+}
+
+/// Counts the fields that will be written (CBOR writes a map's length before its entries).
+struct Count {
+    every: bool,
+    fields: usize,
+}
+
+impl FieldVisitor for Count {
+    type Error = std::convert::Infallible;
+    fn put<T: Serialize + ?Sized>(
+        &mut self,
+        _key: &'static str,
+        _value: &T,
+        at_default: bool,
+    ) -> Result<(), Self::Error> {
+        self.fields += usize::from(self.every || !at_default);
+        Ok(())
+    }
+}
+
+struct Write<S: SerializeStruct> {
+    out: S,
+    every: bool,
+}
+
+impl<S: SerializeStruct> FieldVisitor for Write<S> {
+    type Error = S::Error;
+    fn put<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+        at_default: bool,
+    ) -> Result<(), S::Error> {
+        if self.every || !at_default {
+            self.out.serialize_field(key, value)
+        } else {
+            self.out.skip_field(key)
+        }
+    }
+}
+
+impl JobSpec {
+    fn visit_fields<V: FieldVisitor>(&self, f: &mut V) -> Result<(), V::Error> {
+        let x = self.extras();
+        f.put("name", &self.name, self.name.is_none())?;
+        f.put("partition", &self.partition, self.partition.is_none())?;
+        f.put("qos", &self.qos, self.qos.is_none())?;
+        f.put("account", &self.account, self.account.is_none())?;
+        f.put("nodes", &self.nodes, self.nodes.is_none())?;
+        f.put("ntasks", &self.ntasks, self.ntasks.is_none())?;
+        let per_node = &self.ntasks_per_node;
+        f.put("ntasks_per_node", per_node, per_node.is_none())?;
+        f.put(
+            "cpus_per_task",
+            &self.cpus_per_task,
+            self.cpus_per_task.is_none(),
+        )?;
+        f.put("mem", &self.mem, self.mem.is_none())?;
+        f.put(
+            "gpus_per_job",
+            &self.gpus_per_job,
+            self.gpus_per_job.is_none(),
+        )?;
+        f.put(
+            "gpus_per_node",
+            &self.gpus_per_node,
+            self.gpus_per_node.is_none(),
+        )?;
+        f.put("gpus_per_task", &x.gpus_per_task, x.gpus_per_task.is_none())?;
+        f.put("other_gres", &x.other_gres, x.other_gres.is_empty())?;
+        let unset_time = self.time_limit == TimeLimit::NotSet;
+        f.put("time_limit", &self.time_limit, unset_time)?;
+        f.put("array", &self.array, self.array.is_none())?;
+        f.put("dependency", &self.dependency, self.dependency.is_none())?;
+        f.put("output", &x.output, x.output.is_none())?;
+        f.put("error", &x.error, x.error.is_none())?;
+        f.put("requeue", &self.requeue, self.requeue.is_none())?;
+        f.put("signal", &self.signal, self.signal.is_none())?;
+        f.put("exclusive", &self.exclusive, !self.exclusive)?;
+        f.put("constraint", &self.constraint, self.constraint.is_none())?;
+        f.put("nice", &self.nice, self.nice == 0)?;
+        f.put("begin", &x.begin, x.begin.is_none())?;
+        f.put("chdir", &x.chdir, x.chdir.is_none())?;
+        f.put("export", &x.export, x.export == Export::All)?;
+        f.put("comment", &x.comment, x.comment.is_none())?;
+        let image = &x.container_image;
+        f.put("container_image", image, image.is_none())?;
+        f.put("mail_type", &x.mail_type, x.mail_type.is_empty())?;
+        f.put("mail_user", &x.mail_user, x.mail_user.is_none())?;
+        f.put("reservation", &x.reservation, x.reservation.is_none())?;
+        f.put("nodelist", &x.nodelist, x.nodelist.is_empty())?;
+        f.put("exclude", &x.exclude, x.exclude.is_empty())?;
+        // Absent launches are left out in every form.
+        if self.launch.is_some() {
+            f.put("launch", &self.launch, false)?;
+        }
+        Ok(())
+    }
 }
 
 impl Serialize for JobSpec {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let extras = self.extras();
-        JobSpecRef {
-            name: &self.name,
-            partition: &self.partition,
-            qos: &self.qos,
-            account: &self.account,
-            nodes: &self.nodes,
-            ntasks: &self.ntasks,
-            ntasks_per_node: &self.ntasks_per_node,
-            cpus_per_task: &self.cpus_per_task,
-            mem: &self.mem,
-            gpus_per_job: &self.gpus_per_job,
-            gpus_per_node: &self.gpus_per_node,
-            gpus_per_task: &extras.gpus_per_task,
-            other_gres: &extras.other_gres,
-            time_limit: &self.time_limit,
-            array: &self.array,
-            dependency: &self.dependency,
-            output: &extras.output,
-            error: &extras.error,
-            requeue: &self.requeue,
-            signal: &self.signal,
-            exclusive: self.exclusive,
-            constraint: &self.constraint,
-            nice: self.nice,
-            begin: &extras.begin,
-            chdir: &extras.chdir,
-            export: &extras.export,
-            comment: &extras.comment,
-            container_image: &extras.container_image,
-            mail_type: &extras.mail_type,
-            mail_user: &extras.mail_user,
-            reservation: &extras.reservation,
-            nodelist: &extras.nodelist,
-            exclude: &extras.exclude,
-            launch: &self.launch,
-        }
-        .serialize(serializer)
+        let every = serializer.is_human_readable();
+        let mut count = Count { every, fields: 0 };
+        let Ok(()) = self.visit_fields(&mut count);
+        let mut write = Write {
+            out: serializer.serialize_struct("JobSpec", count.fields)?,
+            every,
+        };
+        self.visit_fields(&mut write)?;
+        write.out.end()
     }
 }
 
