@@ -191,3 +191,90 @@ fn a_snapshot_holds_maps_with_tuple_keys() {
     assert_eq!(decoded.state, state);
     assert_eq!(decoded.meta, meta);
 }
+
+/// Encoding version 2 leaves a job spec's fields at their defaults out of the record: a spec
+/// with every field away from its default must come back whole.
+#[test]
+fn a_spec_with_every_field_set_survives_the_compact_encoding() {
+    use corral_model::spec::*;
+    use corral_model::{Command, Launch, Submit};
+    let count = |n| GpuCount {
+        model: Some("h100".into()),
+        count: n,
+    };
+    let mut spec = JobSpec {
+        name: Some("train".into()),
+        partition: Some("gpu".into()),
+        qos: Some("high".into()),
+        account: Some("ml".into()),
+        nodes: Some(NodeRange { min: 2, max: 4 }),
+        ntasks: Some(16),
+        ntasks_per_node: Some(8),
+        cpus_per_task: Some(4),
+        mem: Some(MemRequest::Gpu(80_000)),
+        gpus_per_job: Some(count(16)),
+        gpus_per_node: Some(count(8)),
+        time_limit: TimeLimit::Unlimited,
+        array: Some(Box::new(ArraySpec {
+            task_ids: vec![1, 2, 3],
+            throttle: Some(2),
+        })),
+        dependency: Some(Box::new(Dependency {
+            combine: DependencyCombine::Any,
+            conditions: vec![DependencyCondition::AfterOk { job: 7 }],
+        })),
+        requeue: Some(false),
+        signal: Some(Box::new(SignalSpec {
+            batch_only: true,
+            signal: 10,
+            signal_name: "USR1".into(),
+            secs_before: 60,
+        })),
+        exclusive: true,
+        constraint: Some(Box::new(Constraint::Feature("nvlink".into()))),
+        nice: -5,
+        launch: Some(Box::new(Launch {
+            script: "#!/bin/sh\ntrue\n".into(),
+            args: vec!["--fast".into()],
+            submit_dir: "/home/alice".into(),
+            env: [("A".to_string(), "1".to_string())].into(),
+        })),
+        ..JobSpec::default()
+    };
+    let extras = spec.extras_mut();
+    extras.gpus_per_task = Some(count(1));
+    extras.other_gres = vec![GresCount {
+        name: "shard".into(),
+        kind: None,
+        count: 2,
+    }];
+    extras.output = Some("%j.out".into());
+    extras.error = Some("%j.err".into());
+    extras.begin = Some(BeginTime::AfterSubmitSecs(60));
+    extras.chdir = Some("/scratch".into());
+    extras.export = Export::None;
+    extras.comment = Some("sweep".into());
+    extras.container_image = Some("trainer:local".into());
+    extras.mail_type = vec!["END".into()];
+    extras.mail_user = Some("alice@example.org".into());
+    extras.reservation = Some("maint".into());
+    extras.nodelist = vec!["gpu-01".into()];
+    extras.exclude = vec!["gpu-02".into()];
+    let entry = |spec: JobSpec| LogEntry {
+        log_id: log_id(2, 9),
+        payload: EntryPayload::Normal(StampedCommand {
+            now_secs: 100,
+            command: Command::Submit(Submit {
+                user: "alice".into(),
+                account: "ml".into(),
+                spec,
+                client_request_id: None,
+            }),
+        }),
+    };
+    for spec in [spec, JobSpec::default()] {
+        let written = entry(spec);
+        let bytes = encode_entry(&written).expect("encode");
+        assert_eq!(decode_entry(&bytes).expect("decode"), written);
+    }
+}
