@@ -25,19 +25,12 @@ pub const READABLE_VERSIONS: &[u8] = &[1, 2];
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum EncodingError {
-    #[error("{what}: empty record (expected a format version byte; accepted: {accepted:?})")]
-    Empty {
-        what: &'static str,
-        accepted: &'static [u8],
-    },
     #[error(
-        "{what}: format version {found} is not readable by this release (accepted: {accepted:?})"
+        "{what}: empty record (expected a format version byte; accepted: {READABLE_VERSIONS:?})"
     )]
-    UnknownVersion {
-        what: &'static str,
-        found: u8,
-        accepted: &'static [u8],
-    },
+    Empty { what: &'static str },
+    #[error("{what}: format version {found} is not readable by this release (accepted: {READABLE_VERSIONS:?})")]
+    UnknownVersion { what: &'static str, found: u8 },
     #[error("{what}: format version {version}: body is not a valid record: {reason}")]
     Malformed {
         what: &'static str,
@@ -115,11 +108,11 @@ pub fn encode_entry(entry: &LogEntry) -> Result<Vec<u8>, EncodingError> {
         log_id: log_id_record(&entry.log_id),
         payload,
     };
-    encode("log entry", FORMAT_VERSION, &record)
+    encode("log entry", &record)
 }
 
 pub fn decode_entry(bytes: &[u8]) -> Result<LogEntry, EncodingError> {
-    let record: EntryRecord = decode("log entry", READABLE_VERSIONS, bytes)?;
+    let record: EntryRecord = decode("log entry", bytes)?;
     let payload = match record.payload {
         PayloadRecord::Blank => EntryPayload::Blank,
         PayloadRecord::Command(stamped) => EntryPayload::Normal(*stamped),
@@ -139,11 +132,11 @@ pub fn encode_vote(vote: &Vote) -> Result<Vec<u8>, EncodingError> {
         node: vote.leader_id.node_id,
         committed: vote.committed,
     };
-    encode("vote", FORMAT_VERSION, &record)
+    encode("vote", &record)
 }
 
 pub fn decode_vote(bytes: &[u8]) -> Result<Vote, EncodingError> {
-    let record: VoteRecord = decode("vote", READABLE_VERSIONS, bytes)?;
+    let record: VoteRecord = decode("vote", bytes)?;
     Ok(Vote {
         leader_id: LeaderId::new(record.term, record.node),
         committed: record.committed,
@@ -151,18 +144,18 @@ pub fn decode_vote(bytes: &[u8]) -> Result<Vote, EncodingError> {
 }
 
 pub fn encode_log_id(log_id: &LogId) -> Result<Vec<u8>, EncodingError> {
-    encode("log id", FORMAT_VERSION, &log_id_record(log_id))
+    encode("log id", &log_id_record(log_id))
 }
 
 pub fn decode_log_id(bytes: &[u8]) -> Result<LogId, EncodingError> {
-    decode("log id", READABLE_VERSIONS, bytes).map(log_id_from)
+    decode("log id", bytes).map(log_id_from)
 }
 
 pub fn encode_snapshot(
     meta: &SnapshotMeta,
     state: &ClusterState,
 ) -> Result<Vec<u8>, EncodingError> {
-    encode("snapshot", FORMAT_VERSION, &snapshot_record(meta, state))
+    encode("snapshot", &snapshot_record(meta, state))
 }
 
 /// Writes the snapshot record to `writer` as it is encoded (the same bytes as `encode_snapshot`),
@@ -172,16 +165,7 @@ pub fn encode_snapshot_to(
     state: &ClusterState,
     writer: &mut dyn std::io::Write,
 ) -> Result<(), EncodingError> {
-    let record = snapshot_record(meta, state);
-    let failed = |reason: String| EncodingError::Encode {
-        what: "snapshot",
-        reason,
-    };
-    writer
-        .write_all(&[FORMAT_VERSION])
-        .map_err(|e| failed(e.to_string()))?;
-    ciborium::into_writer(&record, &mut *writer).map_err(|e| failed(e.to_string()))?;
-    writer.flush().map_err(|e| failed(e.to_string()))
+    write_record("snapshot", &snapshot_record(meta, state), writer)
 }
 
 fn snapshot_record<'a>(
@@ -198,7 +182,7 @@ fn snapshot_record<'a>(
 }
 
 pub fn decode_snapshot(bytes: &[u8]) -> Result<SnapshotContents, EncodingError> {
-    let record: SnapshotRecord<ClusterState> = decode("snapshot", READABLE_VERSIONS, bytes)?;
+    let record: SnapshotRecord<ClusterState> = decode("snapshot", bytes)?;
     let (meta, state) = split_snapshot_record(record);
     Ok(SnapshotContents { meta, state })
 }
@@ -206,7 +190,7 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<SnapshotContents, EncodingError> 
 /// Only the metadata of a snapshot record: the state is checked to be well-formed CBOR and
 /// skipped, not built (it is about as large in memory as the scheduler's own state).
 pub fn decode_snapshot_meta(bytes: &[u8]) -> Result<SnapshotMeta, EncodingError> {
-    let record: SnapshotRecord<IgnoredAny> = decode("snapshot", READABLE_VERSIONS, bytes)?;
+    let record: SnapshotRecord<IgnoredAny> = decode("snapshot", bytes)?;
     Ok(split_snapshot_record(record).0)
 }
 
@@ -223,42 +207,40 @@ fn split_snapshot_record<S>(record: SnapshotRecord<S>) -> (SnapshotMeta, S) {
     (meta, record.state)
 }
 
-fn encode<T: Serialize>(
-    what: &'static str,
-    version: u8,
-    record: &T,
-) -> Result<Vec<u8>, EncodingError> {
-    let mut bytes = vec![version];
-    ciborium::into_writer(record, &mut bytes).map_err(|e| EncodingError::Encode {
-        what,
-        reason: e.to_string(),
-    })?;
+fn encode<T: Serialize>(what: &'static str, record: &T) -> Result<Vec<u8>, EncodingError> {
+    let mut bytes = Vec::new();
+    write_record(what, record, &mut bytes)?;
     Ok(bytes)
 }
 
-/// Reads the version byte and decodes the body with that version's layout. Versions 1 and 2
-/// share one CBOR layout (2 differs only inside `ClusterState`, whose decoder reads both forms);
-/// a version with a new layout adds an arm here that converts its records into today's types.
-fn decode<T: DeserializeOwned>(
+/// The version byte, then the CBOR body.
+fn write_record<T: Serialize>(
     what: &'static str,
-    accepted: &'static [u8],
-    bytes: &[u8],
-) -> Result<T, EncodingError> {
-    let (&version, body) = bytes
-        .split_first()
-        .ok_or(EncodingError::Empty { what, accepted })?;
-    if !accepted.contains(&version) {
-        return Err(EncodingError::UnknownVersion {
+    record: &T,
+    writer: &mut dyn std::io::Write,
+) -> Result<(), EncodingError> {
+    let failed = |reason: String| EncodingError::Encode { what, reason };
+    writer
+        .write_all(&[FORMAT_VERSION])
+        .map_err(|e| failed(e.to_string()))?;
+    ciborium::into_writer(record, &mut *writer).map_err(|e| failed(e.to_string()))?;
+    writer.flush().map_err(|e| failed(e.to_string()))
+}
+
+/// Reads the version byte and decodes the body with that version's layout. Versions 1 and 2
+/// share one CBOR layout (2 differs only inside `JobSpec` and `ClusterState`, whose decoders read
+/// both forms); a version with a new layout adds an arm here that converts its records into
+/// today's types.
+fn decode<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, EncodingError> {
+    let (&version, body) = bytes.split_first().ok_or(EncodingError::Empty { what })?;
+    match version {
+        1 | 2 => ciborium::from_reader(body).map_err(|e| EncodingError::Malformed {
             what,
-            found: version,
-            accepted,
-        });
+            version,
+            reason: e.to_string(),
+        }),
+        found => Err(EncodingError::UnknownVersion { what, found }),
     }
-    ciborium::from_reader(body).map_err(|e| EncodingError::Malformed {
-        what,
-        version,
-        reason: e.to_string(),
-    })
 }
 
 fn log_id_record(log_id: &LogId) -> LogIdRecord {

@@ -139,8 +139,7 @@ fn an_unknown_version_or_a_damaged_record_is_a_clear_error() {
         unknown,
         EncodingError::UnknownVersion {
             what: "log entry",
-            found: 9,
-            accepted: &[1, 2],
+            found: 9
         }
     );
     assert_eq!(
@@ -149,10 +148,7 @@ fn an_unknown_version_or_a_damaged_record_is_a_clear_error() {
     );
     assert!(matches!(
         decode_entry(&[]),
-        Err(EncodingError::Empty {
-            what: "log entry",
-            ..
-        })
+        Err(EncodingError::Empty { what: "log entry" })
     ));
     let damaged = decode_vote(&[FORMAT_VERSION, 0xff, 0x00]).expect_err("not CBOR of a vote");
     assert!(
