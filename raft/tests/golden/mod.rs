@@ -3,7 +3,7 @@
 //! this release must still read them, with the same meaning.
 
 use crate::common::commands::submit_with_request_id;
-use corral_model::{Applied, Command, JobId};
+use corral_model::{Applied, ClusterState, Command, JobId};
 use corral_raft::encoding::{
     decode_entry, decode_log_id, decode_snapshot, decode_snapshot_meta, decode_vote,
     encode_snapshot,
@@ -14,10 +14,30 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn read(name: &str) -> Vec<u8> {
+    read_version("v1", name)
+}
+
+fn read_version(folder: &str, name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/v1")
+        .join("tests/data")
+        .join(folder)
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A retry of `user`'s submit `request` returns `job` and makes nothing new.
+fn assert_retry_is_duplicate(state: &mut ClusterState, user: &str, request: &str, job: JobId) {
+    let retry = state
+        .apply(1_700_000_020, submit_with_request_id(user, request))
+        .expect("retry");
+    assert_eq!(
+        retry,
+        Applied::Submitted {
+            jobs: vec![job],
+            duplicate: true
+        },
+        "{user}'s retry of {request}"
+    );
 }
 
 fn log_id(term: u64, leader: u64, index: u64) -> LogId {
@@ -111,16 +131,7 @@ fn v1_snapshot() {
         ("alice", 1_700_000_005)
     );
     // The submit-request table (keyed by (user, request id)) came back: a retry is a duplicate.
-    let retry = state
-        .apply(1_700_000_009, submit_with_request_id("alice", "req-1"))
-        .expect("retry");
-    assert_eq!(
-        retry,
-        Applied::Submitted {
-            jobs: vec![JobId(1)],
-            duplicate: true
-        }
-    );
+    assert_retry_is_duplicate(&mut state, "alice", "req-1", JobId(1));
 }
 
 #[test]
@@ -132,16 +143,7 @@ fn v1_snapshot_rewritten_today_keeps_its_submit_requests_as_digests() {
     let needle = b"submit_requests";
     assert!(!bytes.windows(needle.len()).any(|w| w == needle));
     let mut state = decode_snapshot(&bytes).expect("decode rewritten").state;
-    let retry = state
-        .apply(1_700_000_009, submit_with_request_id("alice", "req-1"))
-        .expect("retry");
-    assert_eq!(
-        retry,
-        Applied::Submitted {
-            jobs: vec![JobId(1)],
-            duplicate: true
-        }
-    );
+    assert_retry_is_duplicate(&mut state, "alice", "req-1", JobId(1));
 }
 
 #[test]
@@ -159,34 +161,21 @@ fn v1_snapshot_metadata_reads_alone() {
 /// v1 snapshot's state plus a submit by bob with request id `req-2`.
 #[test]
 fn v2_snapshot() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v2/snapshot.cbor");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = read_version("v2", "snapshot.cbor");
     assert_eq!(bytes[0], 2);
     let snapshot = decode_snapshot(&bytes).expect("decode snapshot");
     assert_eq!(snapshot.meta.snapshot_id, "2-3-4");
     let mut state = snapshot.state;
     assert_eq!(state.next_job_id(), JobId(3));
-    for (user, request, job) in [("alice", "req-1", JobId(1)), ("bob", "req-2", JobId(2))] {
-        let retry = state
-            .apply(1_700_000_020, submit_with_request_id(user, request))
-            .expect("retry");
-        assert_eq!(
-            retry,
-            Applied::Submitted {
-                jobs: vec![job],
-                duplicate: true
-            },
-            "{user}'s retry of {request}"
-        );
-    }
+    assert_retry_is_duplicate(&mut state, "alice", "req-1", JobId(1));
+    assert_retry_is_duplicate(&mut state, "bob", "req-2", JobId(2));
 }
 
 /// `tests/data/v2/entry_submit.cbor`: the v1 submit entry as version 2 writes it, the spec's
 /// fields at their defaults left out.
 #[test]
 fn v2_submit_entry() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v2/entry_submit.cbor");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = read_version("v2", "entry_submit.cbor");
     assert_eq!(bytes[0], 2);
     let v1 = read("entry_submit.cbor");
     assert!(
