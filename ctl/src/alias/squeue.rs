@@ -111,10 +111,10 @@ fn squeue(args: &Squeue) -> Result<(), Failure> {
     };
     let chosen: Vec<Job> = jobs
         .into_iter()
-        .filter(|j| users.is_empty() || users.iter().any(|u| *u == j.user))
+        .filter(|j| users.is_empty() || users.iter().any(|u| j.user == *u))
         .filter(|j| states.contains(&j.state))
         .filter(|j| args.partitions.is_empty() || args.partitions.contains(&partition_of(j)))
-        .filter(|j| args.accounts.is_empty() || args.accounts.iter().any(|a| *a == j.account))
+        .filter(|j| args.accounts.is_empty() || args.accounts.iter().any(|a| j.account == *a))
         .filter(|j| refs.is_empty() || refs.iter().any(|r| r.is(j) || r.has_element(j)))
         .collect();
     let mut views = job_views(&mut client, &chosen)?;
